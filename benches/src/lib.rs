@@ -1,0 +1,1 @@
+//! Shared helpers of the benchmarks live here as they grow.

@@ -1,0 +1,1 @@
+//! Steam-system calculations of the analysis layer.

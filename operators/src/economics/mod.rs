@@ -1,0 +1,1 @@
+//! Economics: steam cost and project appraisal.

@@ -1,0 +1,105 @@
+//! IAPWS-IF97: the industrial formulation for the thermodynamic properties of
+//! water and steam, written from the releases themselves:
+//!
+//! - IAPWS R7-97(2012), the revised release: regions 1–5, the B23 boundary,
+//!   the saturation line, backward T(p,h) and T(p,s) in regions 1 and 2;
+//! - SR2-01(2014): backward p(h,s) for regions 1 and 2;
+//! - SR3-03(2014): backward T(p,h), v(p,h), T(p,s), v(p,s) for region 3;
+//! - SR4-04(2014): backward p(h,s) for region 3 and T_sat(h,s);
+//! - SR5-05(2016): backward v(p,T) for region 3.
+//!
+//! Backward equations only start the search: every state returned here is
+//! refined on the forward equations, so it reproduces its inputs to
+//! round-off and agrees with the forward equations to 1e-8 relative or better.
+//!
+//! ```
+//! use steamflow_operators::if97;
+//! use steamflow_operators::units::{Pressure, Temperature};
+//!
+//! let state = if97::state_pt(Pressure::from_mpa(3.0), Temperature::from_kelvin(300.0)).unwrap();
+//! assert_eq!(state.region, if97::Region::R1);
+//! assert!((state.h.kj_per_kg() - 115.331_273).abs() < 1e-6); // R7-97 table 5
+//! ```
+
+mod boundaries;
+pub mod constants;
+mod error;
+mod hs;
+mod props;
+mod region1;
+mod region2;
+mod region3;
+mod region3_backward;
+mod region3_vpt;
+mod region4;
+mod region5;
+mod saturation;
+mod solve;
+mod state;
+
+pub use error::{If97Error, Result};
+pub use saturation::Saturation;
+pub use state::{Region, State};
+
+use crate::units::{Pressure, SpecificEnthalpy, SpecificEntropy, Temperature};
+
+/// The state at pressure and temperature (regions 1, 2, 3 and 5).
+///
+/// A (p, T) point on the saturation line is taken as liquid; use
+/// [`state_px`] or [`state_tx`] for wet steam.
+pub fn state_pt(p: Pressure, t: Temperature) -> Result<State> {
+    state::evaluate(solve::point_pt(p.mpa(), t.kelvin())?)
+}
+
+/// The state at pressure and specific enthalpy (every region).
+pub fn state_ph(p: Pressure, h: SpecificEnthalpy) -> Result<State> {
+    state::evaluate(solve::point_ph(p.mpa(), h.kj_per_kg())?)
+}
+
+/// The state at pressure and specific entropy (every region).
+pub fn state_ps(p: Pressure, s: SpecificEntropy) -> Result<State> {
+    state::evaluate(solve::point_ps(p.mpa(), s.kj_per_kg_k())?)
+}
+
+/// The state at specific enthalpy and specific entropy (regions 1–4;
+/// region 5 has no (h, s) backward equation and is refused).
+pub fn state_hs(h: SpecificEnthalpy, s: SpecificEntropy) -> Result<State> {
+    state::evaluate(hs::solve_hs(h.kj_per_kg(), s.kj_per_kg_k())?)
+}
+
+/// Wet steam at pressure and dryness fraction x (0 ≤ x ≤ 1).
+pub fn state_px(p: Pressure, x: f64) -> Result<State> {
+    state::evaluate(solve::point_px(p.mpa(), x)?)
+}
+
+/// Wet steam at temperature and dryness fraction x (0 ≤ x ≤ 1).
+pub fn state_tx(t: Temperature, x: f64) -> Result<State> {
+    state::evaluate(solve::point_tx(t.kelvin(), x)?)
+}
+
+/// Metastable superheated vapour below the saturation line (R7-97 eq. 18),
+/// for p ≤ 10 MPa, between the saturated-vapour line and the 5 %
+/// equilibrium-moisture line.
+pub fn metastable_vapour_pt(p: Pressure, t: Temperature) -> Result<State> {
+    Ok(State::single_phase(Region::R2, &solve::metastable_pt(p.mpa(), t.kelvin())?))
+}
+
+/// Specific enthalpy at pressure and temperature, without the other properties.
+pub fn h_pt(p: Pressure, t: Temperature) -> Result<SpecificEnthalpy> {
+    solve::h_pt(p.mpa(), t.kelvin()).map(SpecificEnthalpy::from_kj_per_kg)
+}
+
+/// The IF97 region of a (p, T) point.
+pub fn region_pt(p: Pressure, t: Temperature) -> Result<Region> {
+    solve::region_pt(p.mpa(), t.kelvin())
+}
+
+/// Saturation temperature at a pressure (R7-97 eq. 31).
+pub fn saturation_temperature(p: Pressure) -> Result<Temperature> {
+    solve::tsat(p.mpa()).map(Temperature::from_kelvin)
+}
+
+/// Saturation pressure at a temperature (R7-97 eq. 30).
+pub fn saturation_pressure(t: Temperature) -> Result<Pressure> {
+    solve::psat(t.kelvin()).map(Pressure::from_mpa)
+}

@@ -1,0 +1,297 @@
+//! Locating a state from each pair of inputs: which region, and where in it.
+//!
+//! Backward equations give a first estimate; regions 1, 2 and 5 are then
+//! refined by Newton iteration on the forward equation so that the returned
+//! state reproduces the given h or s to round-off, not to the backward
+//! equation's few millikelvin.
+
+use super::boundaries::b23_t;
+use super::constants::*;
+use super::error::{If97Error, Result, finite};
+use super::props::Props;
+use super::state::{Point, Region};
+use super::{region1, region2, region3, region3_backward, region3_vpt, region4, region5};
+
+const P_NAME: &str = "pressure [MPa]";
+const T_NAME: &str = "temperature [K]";
+const H_NAME: &str = "specific enthalpy [kJ/kg]";
+const S_NAME: &str = "specific entropy [kJ/(kg K)]";
+const X_NAME: &str = "dryness fraction";
+
+/// Most Newton steps taken; each converges quadratically from the backward
+/// estimate, so more than a handful means the input sits on a boundary.
+const MAX_NEWTON: usize = 16;
+
+fn check_pressure(p: f64) -> Result<f64> {
+    let p = finite(P_NAME, p)?;
+    if p > 0.0 && p <= P_MAX {
+        Ok(p)
+    } else {
+        Err(If97Error::OutOfRange { quantity: P_NAME, value: p, range: "0 < p ≤ 100 MPa" })
+    }
+}
+
+/// The region of a (p, T) point, with the ranges of validity checked.
+pub(crate) fn region_pt(p: f64, t: f64) -> Result<Region> {
+    let p = check_pressure(p)?;
+    let t = finite(T_NAME, t)?;
+    if !(T_MIN..=T_MAX).contains(&t) {
+        return Err(If97Error::OutOfRange {
+            quantity: T_NAME,
+            value: t,
+            range: "273.15 K ≤ T ≤ 2273.15 K",
+        });
+    }
+    if t > T_25 {
+        return if p <= P_MAX_5 {
+            Ok(Region::R5)
+        } else {
+            Err(If97Error::OutOfRange {
+                quantity: P_NAME,
+                value: p,
+                range: "p ≤ 50 MPa above 1073.15 K (region 5)",
+            })
+        };
+    }
+    if t <= T_13 {
+        return Ok(if p >= region4::psat(t) { Region::R1 } else { Region::R2 });
+    }
+    if t <= T_B23_MAX && p > super::boundaries::b23_p(t) {
+        Ok(Region::R3)
+    } else {
+        Ok(Region::R2)
+    }
+}
+
+/// Locates (p, T).
+pub(crate) fn point_pt(p: f64, t: f64) -> Result<Point> {
+    let region = region_pt(p, t)?;
+    Ok(match region {
+        Region::R3 => Point::RhoT { rho: region3_vpt::rho_pt(p, t)?, t },
+        _ => Point::PT { region, p, t },
+    })
+}
+
+/// Specific enthalpy from (p, T), the fast path.
+pub(crate) fn h_pt(p: f64, t: f64) -> Result<f64> {
+    Ok(match region_pt(p, t)? {
+        Region::R1 => region1::h(p, t),
+        Region::R2 => region2::h(p, t),
+        Region::R5 => region5::h(p, t),
+        _ => region3::props(region3_vpt::rho_pt(p, t)?, t).h,
+    })
+}
+
+/// What a (p, y) solver needs of its second input y (h or s).
+#[derive(Clone, Copy)]
+struct Along {
+    name: &'static str,
+    /// y of a property set.
+    of: fn(&Props) -> f64,
+    /// ∂y/∂T at constant p: cp for h, cp/T for s.
+    slope: fn(&Props) -> f64,
+    backward_1: fn(f64, f64) -> f64,
+    backward_2: fn(f64, f64) -> f64,
+    region_3: fn(f64, f64) -> Result<(f64, f64)>,
+}
+
+const ALONG_H: Along = Along {
+    name: H_NAME,
+    of: |p| p.h,
+    slope: |p| p.cp,
+    backward_1: region1::t_ph,
+    backward_2: region2::t_ph,
+    region_3: region3_backward::rho_t_ph,
+};
+
+const ALONG_S: Along = Along {
+    name: S_NAME,
+    of: |p| p.s,
+    slope: |p| p.cp / p.t,
+    backward_1: region1::t_ps,
+    backward_2: region2::t_ps,
+    region_3: region3_backward::rho_t_ps,
+};
+
+/// Newton iteration on T at constant p until the forward y matches.
+fn refine_t(
+    along: Along,
+    forward: fn(f64, f64) -> Props,
+    p: f64,
+    y: f64,
+    mut t: f64,
+    t_range: (f64, f64),
+) -> f64 {
+    for _ in 0..MAX_NEWTON {
+        let props = forward(p, t);
+        let dy = (along.of)(&props) - y;
+        let step = dy / (along.slope)(&props);
+        if !step.is_finite() {
+            break;
+        }
+        t = (t - step).clamp(t_range.0, t_range.1);
+        if step.abs() <= 1e-13 * t {
+            break;
+        }
+    }
+    t
+}
+
+fn out_of_range(along: Along, y: f64, range: &'static str) -> If97Error {
+    If97Error::OutOfRange { quantity: along.name, value: y, range }
+}
+
+/// Regions 2 and 5, above the saturated-vapour or B23 line.
+fn vapour_side(along: Along, p: f64, y: f64) -> Result<Point> {
+    let y_25 = (along.of)(&region2::props(p, T_25));
+    if y <= y_25 {
+        let t = refine_t(along, region2::props, p, y, (along.backward_2)(p, y), (T_MIN, T_25));
+        return Ok(Point::PT { region: Region::R2, p, t });
+    }
+    if p > P_MAX_5 {
+        return Err(out_of_range(along, y, "at most its value at 1073.15 K above 50 MPa"));
+    }
+    let at_25 = region5::props(p, T_25);
+    if y > (along.of)(&region5::props(p, T_MAX)) {
+        return Err(out_of_range(along, y, "at most its value at 2273.15 K"));
+    }
+    // No backward equation exists for region 5; start from a linearisation at its lower edge.
+    let guess = T_25 + ((along.of)(&at_25) - y).abs() / (along.slope)(&at_25);
+    let t = refine_t(along, region5::props, p, y, guess.min(T_MAX), (T_25, T_MAX));
+    Ok(Point::PT { region: Region::R5, p, t })
+}
+
+/// Locates (p, y) for y = h or s.
+fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
+    let p = check_pressure(p)?;
+    let y = finite(along.name, y)?;
+    let liquid_side = p >= P_SAT_273;
+    let lowest = if liquid_side { region1::props(p, T_MIN) } else { region2::props(p, T_MIN) };
+    if y < (along.of)(&lowest) {
+        return Err(out_of_range(along, y, "at least its value at 273.15 K"));
+    }
+    if !liquid_side {
+        return vapour_side(along, p, y);
+    }
+    if p <= P_SAT_623 {
+        let ts = region4::tsat(p);
+        let liquid = region1::props(p, ts);
+        let vapour = region2::props(p, ts);
+        let (y_l, y_v) = ((along.of)(&liquid), (along.of)(&vapour));
+        if y <= y_l {
+            let t = refine_t(along, region1::props, p, y, (along.backward_1)(p, y), (T_MIN, ts));
+            return Ok(Point::PT { region: Region::R1, p, t });
+        }
+        if y < y_v {
+            return Ok(Point::TwoPhase { p, t: ts, x: (y - y_l) / (y_v - y_l) });
+        }
+        return vapour_side(along, p, y);
+    }
+    if y <= (along.of)(&region1::props(p, T_13)) {
+        let t = refine_t(along, region1::props, p, y, (along.backward_1)(p, y), (T_MIN, T_13));
+        return Ok(Point::PT { region: Region::R1, p, t });
+    }
+    if y >= (along.of)(&region2::props(p, b23_t(p))) {
+        return vapour_side(along, p, y);
+    }
+    if p < PC {
+        let ts = region4::tsat(p);
+        let liquid = region3::props(region3_vpt::rho_saturated_liquid(ts)?, ts);
+        let vapour = region3::props(region3_vpt::rho_saturated_vapour(ts)?, ts);
+        let (y_l, y_v) = ((along.of)(&liquid), (along.of)(&vapour));
+        if y > y_l && y < y_v {
+            return Ok(Point::TwoPhase { p, t: ts, x: (y - y_l) / (y_v - y_l) });
+        }
+    }
+    let (rho, t) = (along.region_3)(p, y)?;
+    Ok(Point::RhoT { rho, t })
+}
+
+/// Locates (p, h).
+pub(crate) fn point_ph(p: f64, h: f64) -> Result<Point> {
+    point_p_along(ALONG_H, p, h)
+}
+
+/// Locates (p, s).
+pub(crate) fn point_ps(p: f64, s: f64) -> Result<Point> {
+    point_p_along(ALONG_S, p, s)
+}
+
+pub(crate) fn check_dryness(x: f64) -> Result<f64> {
+    let x = finite(X_NAME, x)?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(If97Error::OutOfRange { quantity: X_NAME, value: x, range: "0 ≤ x ≤ 1" })
+    }
+}
+
+/// Locates wet steam from (p, x).
+pub(crate) fn point_px(p: f64, x: f64) -> Result<Point> {
+    let p = finite(P_NAME, p)?;
+    let x = check_dryness(x)?;
+    if !(P_SAT_273..=PC).contains(&p) {
+        return Err(If97Error::OutOfRange {
+            quantity: P_NAME,
+            value: p,
+            range: "611.213 Pa ≤ p ≤ 22.064 MPa on the saturation line",
+        });
+    }
+    Ok(Point::TwoPhase { p, t: region4::tsat(p), x })
+}
+
+/// Locates wet steam from (T, x).
+pub(crate) fn point_tx(t: f64, x: f64) -> Result<Point> {
+    let t = finite(T_NAME, t)?;
+    let x = check_dryness(x)?;
+    if !(T_MIN..=TC).contains(&t) {
+        return Err(If97Error::OutOfRange {
+            quantity: T_NAME,
+            value: t,
+            range: "273.15 K ≤ T ≤ 647.096 K on the saturation line",
+        });
+    }
+    Ok(Point::TwoPhase { p: region4::psat(t), t, x })
+}
+
+/// Saturation temperature, with the range checked.
+pub(crate) fn tsat(p: f64) -> Result<f64> {
+    let p = finite(P_NAME, p)?;
+    if (P_SAT_273..=PC).contains(&p) {
+        Ok(region4::tsat(p))
+    } else {
+        Err(If97Error::OutOfRange {
+            quantity: P_NAME,
+            value: p,
+            range: "611.213 Pa ≤ p ≤ 22.064 MPa",
+        })
+    }
+}
+
+/// Saturation pressure, with the range checked.
+pub(crate) fn psat(t: f64) -> Result<f64> {
+    let t = finite(T_NAME, t)?;
+    if (T_MIN..=TC).contains(&t) {
+        Ok(region4::psat(t))
+    } else {
+        Err(If97Error::OutOfRange {
+            quantity: T_NAME,
+            value: t,
+            range: "273.15 K ≤ T ≤ 647.096 K",
+        })
+    }
+}
+
+/// Metastable vapour, with the range of the metastable equation checked.
+pub(crate) fn metastable_pt(p: f64, t: f64) -> Result<Props> {
+    let p = check_pressure(p)?;
+    let t = finite(T_NAME, t)?;
+    if p > 10.0 || !(T_MIN..=T_13).contains(&t) {
+        return Err(If97Error::OutOfRange {
+            quantity: P_NAME,
+            value: p,
+            range: "p ≤ 10 MPa and 273.15 K ≤ T ≤ 623.15 K for metastable vapour",
+        });
+    }
+    Ok(region2::props_metastable(p, t))
+}

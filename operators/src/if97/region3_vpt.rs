@@ -7,10 +7,10 @@
 //! SR5-05 divides region 3 into the subregions 3a–3t along the boundary
 //! equations T3xy(p), and near the critical point into the auxiliary
 //! subregions 3u–3z; each has its own equation for v(p,T). Those
-//! equations agree with the forward equation only to about 1e-5 in v (less
-//! near the critical point), so their result only starts a Newton iteration
-//! on p(ρ,T) = p, which ends when the forward equation reproduces p to
-//! 1e-14 relative.
+//! equations agree with the forward equation only to about 1e-5 in v (1e-3
+//! for 3u–3x and 2e-2 for 3y and 3z, around the critical point), so their
+//! result only starts a Newton iteration on p(ρ,T) = p, which ends when the
+//! forward equation reproduces p to 1e-14 relative.
 //!
 //! Units: p [MPa], T [K], v [m³/kg], ρ [kg/m³].
 
@@ -80,8 +80,14 @@ pub(crate) fn rho_saturated_vapour(t: f64) -> Result<f64> {
 }
 
 /// A saturated density at T on `branch`, starting from the equation `pick`
-/// chooses for p_sat(T). At the critical temperature the loop of the
-/// isotherm closes and both branches end at the critical density.
+/// chooses for p_sat(T).
+///
+/// At the critical temperature the loop of the isotherm closes and both
+/// densities come out near the critical one. Within about 3e-5 K below it
+/// the loop of the region-3 equation no longer reaches up to p_sat(T) of
+/// R7-97 eq. 30 (the two disagree there by a few 1e-11 relative); the
+/// vapour density is then the end of the vapour branch, the density whose
+/// pressure comes closest.
 fn saturated(
     t: f64,
     branch: Branch,

@@ -118,6 +118,10 @@ fn bracket(branch: Branch, t: f64, p_target: f64, rho0: f64) -> Option<(f64, f64
 /// iterate is on the branch, the step lands strictly inside the bracket and
 /// it is at most half the step before; otherwise the bracket is bisected,
 /// which bounds the work where (∂p/∂ρ)_T is nearly zero.
+///
+/// Should the branch never reach `p_target` (just below Tc, where the loop
+/// of the isotherm is lower than the pressure asked for), the bracket
+/// closes on the end of the branch, its spinodal, and that is returned.
 pub(super) fn density(branch: Branch, t: f64, p_target: f64, guess: f64) -> Option<f64> {
     if !(t.is_finite() && t > 0.0 && p_target.is_finite() && p_target > 0.0) {
         return None;

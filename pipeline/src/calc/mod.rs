@@ -1,0 +1,1 @@
+//! Calculators behind `steamflow calc`.

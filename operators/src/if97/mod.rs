@@ -103,3 +103,22 @@ pub fn saturation_temperature(p: Pressure) -> Result<Temperature> {
 pub fn saturation_pressure(t: Temperature) -> Result<Pressure> {
     solve::psat(t.kelvin()).map(Pressure::from_mpa)
 }
+
+/// Temperature at pressure and specific enthalpy, without the other properties
+/// (backward equation refined on the forward one; in the two-phase region the
+/// saturation temperature).
+pub fn t_ph(p: Pressure, h: SpecificEnthalpy) -> Result<Temperature> {
+    let t = match solve::point_ph(p.mpa(), h.kj_per_kg())? {
+        state::Point::PT { t, .. } | state::Point::RhoT { t, .. } | state::Point::TwoPhase { t, .. } => t,
+    };
+    Ok(Temperature::from_kelvin(t))
+}
+
+/// Pressure at specific enthalpy and specific entropy, without the other properties.
+pub fn p_hs(h: SpecificEnthalpy, s: SpecificEntropy) -> Result<Pressure> {
+    let p = match hs::solve_hs(h.kj_per_kg(), s.kj_per_kg_k())? {
+        state::Point::PT { p, .. } | state::Point::TwoPhase { p, .. } => p,
+        state::Point::RhoT { rho, t } => region3::p(rho, t),
+    };
+    Ok(Pressure::from_mpa(p))
+}

@@ -112,7 +112,7 @@ fn non_finite_numbers_are_refused() {
     ] {
         let err = text
             .parse::<Pressure>()
-            .or_else(|_| Err(text.parse::<Temperature>().unwrap_err()));
+            .map_err(|_| text.parse::<Temperature>().unwrap_err());
         match err {
             Err(UnitError::NotFinite { .. }) => {}
             other => panic!("{text}: {other:?}"),
@@ -392,7 +392,7 @@ proptest! {
         let text = format!("{value} bar");
         match text.parse::<Pressure>() {
             Ok(p) => prop_assert!(p.is_finite() && p.pa() >= 0.0),
-            Err(e) => prop_assert!(!value.is_finite() || value < 0.0, "{e}"),
+            Err(e) => prop_assert!(!(value * 1e5).is_finite() || value < 0.0, "{e}"),
         }
     }
 }

@@ -85,7 +85,7 @@ fn sr3_03_table_15_v_ps() {
 /// SR3-03(2014) eq. 1 check value: h3ab(25 MPa) = 2095.936454 kJ/kg.
 #[test]
 fn sr3_03_h3ab_check_value() {
-    assert_rel(h3ab(25.0), 2095.936_454, 1e-8, "h3ab");
+    assert_rel(h3ab(25.0), 2095.936454, 1e-8, "h3ab");
 }
 
 /// SR3-03(2014) table 18: p3sat(h).

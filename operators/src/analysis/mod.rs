@@ -7,3 +7,4 @@
 pub mod error;
 
 pub use error::CalcError;
+pub mod pressure_drop;

@@ -1,6 +1,7 @@
 //! One file per calculator (or per family of closely related ones).
 
 mod economics;
+mod pipe_flow;
 mod saturation;
 mod state;
 
@@ -9,6 +10,8 @@ use super::Calculator;
 pub const ALL: &[Calculator] = &[
     state::CALC,
     saturation::CALC,
+    pipe_flow::FRICTION,
+    pipe_flow::DROP,
     economics::NPV,
     economics::IRR,
     economics::PAYBACK,

@@ -11,4 +11,5 @@
 pub mod analysis;
 pub mod economics;
 pub mod if97;
+pub mod transport;
 pub mod units;

@@ -37,11 +37,7 @@ fn sr4_04_table_11_saturated_liquid() {
     ] {
         assert_rel(h1_saturated_liquid(s), h, 1e-8, "h'1(s)");
     }
-    for (s, h) in [
-        (3.8, 1685.025565),
-        (4.0, 1816.891476),
-        (4.2, 1949.352563),
-    ] {
+    for (s, h) in [(3.8, 1685.025565), (4.0, 1816.891476), (4.2, 1949.352563)] {
         assert_rel(h3a_saturated_liquid(s), h, 1e-8, "h'3a(s)");
     }
 }
@@ -49,18 +45,10 @@ fn sr4_04_table_11_saturated_liquid() {
 /// SR4-04(2014) table 18: h''2ab(s) and h''2c3b(s).
 #[test]
 fn sr4_04_table_18_saturated_vapour() {
-    for (s, h) in [
-        (7.0, 2723.729985),
-        (8.0, 2599.047210),
-        (9.0, 2511.861477),
-    ] {
+    for (s, h) in [(7.0, 2723.729985), (8.0, 2599.047210), (9.0, 2511.861477)] {
         assert_rel(h2ab_saturated_vapour(s), h, 1e-8, "h''2ab(s)");
     }
-    for (s, h) in [
-        (5.5, 2687.693850),
-        (5.0, 2451.623609),
-        (4.5, 2144.360448),
-    ] {
+    for (s, h) in [(5.5, 2687.693850), (5.0, 2451.623609), (4.5, 2144.360448)] {
         assert_rel(h2c3b_saturated_vapour(s), h, 1e-8, "h''2c3b(s)");
     }
 }
@@ -68,11 +56,7 @@ fn sr4_04_table_18_saturated_vapour() {
 /// SR4-04(2014) check values of eq. 7, hB13(s).
 #[test]
 fn sr4_04_eq_7_hb13_check_values() {
-    for (s, h) in [
-        (3.7, 1632.525047),
-        (3.6, 1593.027214),
-        (3.5, 1566.104611),
-    ] {
+    for (s, h) in [(3.7, 1632.525047), (3.6, 1593.027214), (3.5, 1566.104611)] {
         assert_rel(h_b13(s), h, 1e-8, "hB13(s)");
     }
 }

@@ -25,3 +25,9 @@ impl From<steamflow_operators::if97::If97Error> for CalcError {
         CalcError(error.to_string())
     }
 }
+
+impl From<steamflow_operators::analysis::CalcError> for CalcError {
+    fn from(error: steamflow_operators::analysis::CalcError) -> CalcError {
+        CalcError(error.to_string())
+    }
+}

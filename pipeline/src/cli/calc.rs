@@ -209,7 +209,9 @@ fn render(name: &str, values: &Map<String, Value>, outputs: &Outputs) -> String 
         } else {
             output.unit
         };
-        text.push_str(&format!("  {:<width$}  {value} {unit}\n", output.label));
+        let line = format!("  {:<width$}  {value} {unit}", output.label);
+        text.push_str(line.trim_end());
+        text.push('\n');
     }
     if io::stdout().is_terminal() {
         text.push('\n');

@@ -294,6 +294,23 @@ fn refine_pt(
     .map(|[p, t]| (p, t))
 }
 
+/// Why an iteration in a (p, T) region failed: the state lies above its
+/// 100 MPa isobar (between `t_lo` and `t_hi`), or the iteration did not converge.
+fn failure(
+    forward: fn(f64, f64) -> Props,
+    h: f64,
+    s: f64,
+    region: &str,
+    (t_lo, t_hi): (f64, f64),
+) -> If97Error {
+    // Along an isobar s rises with T, so the isobar meets s at most once.
+    let on_isobar = |t| Ok(forward(P_MAX, t).s - s);
+    match roots::bracketed(on_isobar, t_lo, t_hi, 1e-12) {
+        Ok(Some(t)) if h > forward(P_MAX, t).h => above_100_mpa(h, s),
+        _ => not_converged(h, s, region),
+    }
+}
+
 /// Region 1: p from SR2-01 p1(h,s), T from T1(p,h), then Newton.
 fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
     let lowest = region1::props(P_MAX, T_MIN).s;
@@ -312,7 +329,7 @@ fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
         max_rel_step: [0.5, 0.05],
     };
     let (p, t) = refine_pt(region1::props, h, s, start, &limits)
-        .ok_or_else(|| not_converged(h, s, "region 1"))?;
+        .ok_or_else(|| failure(region1::props, h, s, "region 1", (T_MIN, T_13)))?;
     let here = Point::PT {
         region: Region::R1,
         p,
@@ -360,7 +377,7 @@ fn solve_region2(h: f64, s: f64) -> Result<Verdict> {
         max_rel_step: [0.5, 0.05],
     };
     let (p, t) = refine_pt(region2::props, h, s, start, &limits)
-        .ok_or_else(|| not_converged(h, s, "region 2"))?;
+        .ok_or_else(|| failure(region2::props, h, s, "region 2", (T_B23_MAX, T_25)))?;
     let here = Some(Point::PT {
         region: Region::R2,
         p,
@@ -472,7 +489,13 @@ fn rho_t_hs(h: f64, s: f64) -> Result<(f64, f64)> {
 
 /// Region 3, checked against its boundaries and the saturation dome.
 fn solve_region3(h: f64, s: f64) -> Result<Verdict> {
-    let (rho, t) = rho_t_hs(h, s)?;
+    let (rho, t) = rho_t_hs(h, s).map_err(|failed| {
+        if p3_hs(h, s) > P_MAX {
+            above_100_mpa(h, s)
+        } else {
+            failed
+        }
+    })?;
     let p = region3::p(rho, t);
     let here = Some(Point::RhoT { rho, t });
     if p > P_MAX * (1.0 + EDGE) {

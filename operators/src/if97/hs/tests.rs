@@ -308,6 +308,20 @@ fn solve_hs_tsat_hs_is_consistent() {
     }
 }
 
+/// Region 3 at 100 MPa and T, by bisection on the density.
+fn region3_at_100_mpa(t: f64) -> Props {
+    let (mut lo, mut hi) = (300.0, 900.0);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if region3::p(mid, t) > 100.0 {
+            hi = mid
+        } else {
+            lo = mid
+        }
+    }
+    region3::props(lo, t)
+}
+
 /// Points outside IF97 give a clear error, never a state or a panic.
 #[test]
 fn solve_hs_out_of_range() {
@@ -324,8 +338,14 @@ fn solve_hs_out_of_range() {
             other => panic!("({h}, {s}): {other:?}"),
         }
     }
-    // Above 100 MPa in regions 1, 3 and 2.
-    for (h, s) in [(600.0, 1.0), (2000.0, 4.0), (3500.0, 6.0)] {
+    // Above 100 MPa in regions 1, 3 and 2: 50 kJ/kg above the isobar at
+    // constant entropy, that is at a higher pressure.
+    let on_isobar = [
+        region1::props(100.0, 400.0),
+        region3_at_100_mpa(700.0),
+        region2::props(100.0, 1000.0),
+    ];
+    for (h, s) in on_isobar.map(|props| (props.h + 50.0, props.s)) {
         match solve_hs(h, s) {
             Err(If97Error::NoSolution(why)) => {
                 assert!(why.contains("100 MPa"), "({h}, {s}): {why}")

@@ -90,11 +90,26 @@ proptest! {
 /// Formulation 1997", J. Eng. Gas Turbines Power 122 (2000), section on the
 /// consistency at region boundaries).
 fn assert_consistent(a: &if97::State, b: &if97::State, where_: &str) {
-    assert!(rel(a.v.m3_per_kg(), b.v.m3_per_kg()) < 5e-4, "v at {where_}: {a:?} vs {b:?}");
-    assert!((a.h.kj_per_kg() - b.h.kj_per_kg()).abs() < 0.2, "h at {where_}");
-    assert!((a.s.kj_per_kg_k() - b.s.kj_per_kg_k()).abs() < 2e-4, "s at {where_}");
-    assert!(rel(a.cp.unwrap().kj_per_kg_k(), b.cp.unwrap().kj_per_kg_k()) < 1e-2, "cp at {where_}");
-    assert!(rel(a.w.unwrap().m_per_s(), b.w.unwrap().m_per_s()) < 1e-2, "w at {where_}");
+    assert!(
+        rel(a.v.m3_per_kg(), b.v.m3_per_kg()) < 5e-4,
+        "v at {where_}: {a:?} vs {b:?}"
+    );
+    assert!(
+        (a.h.kj_per_kg() - b.h.kj_per_kg()).abs() < 0.2,
+        "h at {where_}"
+    );
+    assert!(
+        (a.s.kj_per_kg_k() - b.s.kj_per_kg_k()).abs() < 2e-4,
+        "s at {where_}"
+    );
+    assert!(
+        rel(a.cp.unwrap().kj_per_kg_k(), b.cp.unwrap().kj_per_kg_k()) < 1e-2,
+        "cp at {where_}"
+    );
+    assert!(
+        rel(a.w.unwrap().m_per_s(), b.w.unwrap().m_per_s()) < 1e-2,
+        "w at {where_}"
+    );
 }
 
 /// Regions 1 and 3 along T = 623.15 K: the state just below and just above.
@@ -104,7 +119,11 @@ fn regions_1_and_3_meet_at_623_k() {
         let p = 16.6 + (100.0 - 16.6) * f64::from(i) / 40.0;
         let below = state_at(p, 623.15);
         let above = state_at(p, 623.15 + 1e-9);
-        assert_eq!((below.region, above.region), (Region::R1, Region::R3), "p = {p}");
+        assert_eq!(
+            (below.region, above.region),
+            (Region::R1, Region::R3),
+            "p = {p}"
+        );
         assert_consistent(&below, &above, &format!("p = {p} MPa, T = 623.15 K"));
     }
 }
@@ -118,11 +137,20 @@ fn regions_2_and_3_meet_on_b23() {
         let (mut lo, mut hi) = (16.5, 100.0);
         for _ in 0..200 {
             let mid = 0.5 * (lo + hi);
-            let region = if97::region_pt(Pressure::from_mpa(mid), Temperature::from_kelvin(t)).unwrap();
-            if region == Region::R3 { hi = mid } else { lo = mid }
+            let region =
+                if97::region_pt(Pressure::from_mpa(mid), Temperature::from_kelvin(t)).unwrap();
+            if region == Region::R3 {
+                hi = mid
+            } else {
+                lo = mid
+            }
         }
         let (vapour, dense) = (state_at(lo, t), state_at(hi, t));
-        assert_eq!((vapour.region, dense.region), (Region::R2, Region::R3), "T = {t}");
+        assert_eq!(
+            (vapour.region, dense.region),
+            (Region::R2, Region::R3),
+            "T = {t}"
+        );
         assert_consistent(&vapour, &dense, &format!("T = {t} K on B23"));
     }
 }
@@ -149,5 +177,9 @@ fn saturation_matches_the_single_phase_regions() {
     let liquid = if97::state_pt(sat.p, Temperature::from_kelvin(sat.t.kelvin())).unwrap();
     assert!(rel(liquid.h.kj_per_kg(), sat.liquid.h.kj_per_kg()) < 1e-12);
     let critical = Saturation::at_temperature(Temperature::from_kelvin(647.096)).unwrap();
-    assert!(critical.hfg().kj_per_kg().abs() < 1.0, "hfg at Tc = {}", critical.hfg());
+    assert!(
+        critical.hfg().kj_per_kg().abs() < 1.0,
+        "hfg at Tc = {}",
+        critical.hfg()
+    );
 }

@@ -52,7 +52,7 @@ proptest! {
     }
 
     #[test]
-    fn unit_parsing_never_panics(text in ".{0,24}", number in wild_f64()) {
+    fn unit_parsing_never_panics(text in proptest::string::string_regex(".{0,24}").unwrap(), number in wild_f64()) {
         let _ = Pressure::parse_quantity(&text);
         let _ = Temperature::parse_quantity(&text);
         let _ = MassFlow::parse_quantity(&text);

@@ -23,5 +23,9 @@ pub fn wild_f64() -> impl Strategy<Value = f64> {
 
 /// Relative difference, safe at zero.
 pub fn rel(a: f64, b: f64) -> f64 {
-    if a == b { 0.0 } else { (a - b).abs() / a.abs().max(b.abs()) }
+    if a == b {
+        0.0
+    } else {
+        (a - b).abs() / a.abs().max(b.abs())
+    }
 }

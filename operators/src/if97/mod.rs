@@ -81,7 +81,10 @@ pub fn state_tx(t: Temperature, x: f64) -> Result<State> {
 /// for p ≤ 10 MPa, between the saturated-vapour line and the 5 %
 /// equilibrium-moisture line.
 pub fn metastable_vapour_pt(p: Pressure, t: Temperature) -> Result<State> {
-    Ok(State::single_phase(Region::R2, &solve::metastable_pt(p.mpa(), t.kelvin())?))
+    Ok(State::single_phase(
+        Region::R2,
+        &solve::metastable_pt(p.mpa(), t.kelvin())?,
+    ))
 }
 
 /// Specific enthalpy at pressure and temperature, without the other properties.
@@ -109,7 +112,9 @@ pub fn saturation_pressure(t: Temperature) -> Result<Pressure> {
 /// saturation temperature).
 pub fn t_ph(p: Pressure, h: SpecificEnthalpy) -> Result<Temperature> {
     let t = match solve::point_ph(p.mpa(), h.kj_per_kg())? {
-        state::Point::PT { t, .. } | state::Point::RhoT { t, .. } | state::Point::TwoPhase { t, .. } => t,
+        state::Point::PT { t, .. }
+        | state::Point::RhoT { t, .. }
+        | state::Point::TwoPhase { t, .. } => t,
     };
     Ok(Temperature::from_kelvin(t))
 }

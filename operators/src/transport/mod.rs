@@ -7,7 +7,9 @@
 //!   ideal-gas heat capacity.
 
 pub mod air;
+pub mod two_phase;
 pub mod viscosity;
 
 pub use air::{AirProperties, air_properties};
+pub use two_phase::mcadams_viscosity;
 pub use viscosity::{steam_viscosity, viscosity_pt, water_viscosity};

@@ -38,7 +38,10 @@ pub fn find(name: &str) -> Option<&'static Calculator> {
 pub fn evaluate(name: &str, values: &Map<String, Value>) -> Result<Outputs, CalcError> {
     let calculator = find(name).ok_or_else(|| {
         let names: Vec<_> = CALCULATORS.iter().map(|c| c.spec.name).collect();
-        CalcError::new(format!("unknown calc `{name}`; known: {}", names.join(", ")))
+        CalcError::new(format!(
+            "unknown calc `{name}`; known: {}",
+            names.join(", ")
+        ))
     })?;
     let inputs = Inputs::new(calculator.spec, values)?;
     (calculator.run)(&inputs)

@@ -32,7 +32,10 @@ pub struct CalcArgs {
 #[derive(Debug)]
 enum Which {
     Batch,
-    One { name: &'static str, values: Map<String, Value> },
+    One {
+        name: &'static str,
+        values: Map<String, Value>,
+    },
 }
 
 const BATCH_ABOUT: &str = "Read JSON Lines on stdin, write one JSON line per input line";
@@ -47,14 +50,20 @@ fn flag_name(key: &str) -> String {
 }
 
 fn command_for(spec: &'static CalcSpec) -> Command {
-    let mut command = Command::new(spec.name).about(spec.about).long_about(spec.long_about);
+    let mut command = Command::new(spec.name)
+        .about(spec.about)
+        .long_about(spec.long_about);
     for input in spec.inputs {
         let value_name = match input.kind {
             InputKind::Quantity(_) => "VALUE UNIT",
             InputKind::Number => "NUMBER",
             InputKind::Numbers => "N,N,...",
         };
-        let help = if input.required { input.help.to_owned() } else { format!("{} [optional]", input.help) };
+        let help = if input.required {
+            input.help.to_owned()
+        } else {
+            format!("{} [optional]", input.help)
+        };
         let mut arg = Arg::new(input.key)
             .long(flag_name(input.key))
             .value_name(value_name)
@@ -69,7 +78,13 @@ fn command_for(spec: &'static CalcSpec) -> Command {
     let outputs: Vec<String> = spec
         .outputs
         .iter()
-        .map(|o| if o.unit.is_empty() { o.key.to_owned() } else { format!("{} [{}]", o.key, o.unit) })
+        .map(|o| {
+            if o.unit.is_empty() {
+                o.key.to_owned()
+            } else {
+                format!("{} [{}]", o.key, o.unit)
+            }
+        })
         .collect();
     command.after_help(format!("Outputs: {}", outputs.join(", ")))
 }
@@ -91,7 +106,10 @@ impl FromArgMatches for Which {
                 values.insert(input.key.to_owned(), Value::String(value.clone()));
             }
         }
-        Ok(Which::One { name: calculator.spec.name, values })
+        Ok(Which::One {
+            name: calculator.spec.name,
+            values,
+        })
     }
 
     fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
@@ -102,11 +120,15 @@ impl FromArgMatches for Which {
 
 impl Subcommand for Which {
     fn augment_subcommands(command: Command) -> Command {
-        let command = CALCULATORS
-            .iter()
-            .fold(command, |command, c| command.subcommand(command_for(c.spec)));
+        let command = CALCULATORS.iter().fold(command, |command, c| {
+            command.subcommand(command_for(c.spec))
+        });
         command
-            .subcommand(Command::new("batch").about(BATCH_ABOUT).long_about(BATCH_LONG_ABOUT))
+            .subcommand(
+                Command::new("batch")
+                    .about(BATCH_ABOUT)
+                    .long_about(BATCH_LONG_ABOUT),
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
     }
@@ -158,17 +180,38 @@ pub fn run(args: CalcArgs) -> anyhow::Result<ExitCode> {
 
 /// The readable answer: the inputs as given, then each output with its unit.
 fn render(name: &str, values: &Map<String, Value>, outputs: &Outputs) -> String {
-    let Some(calculator) = calc::find(name) else { return String::new() };
+    let Some(calculator) = calc::find(name) else {
+        return String::new();
+    };
     let given: Vec<String> = values
         .iter()
-        .map(|(k, v)| format!("{k} = {}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .map(|(k, v)| {
+            format!(
+                "{k} = {}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            )
+        })
         .collect();
     let mut text = format!("{name}: {}\n", given.join(", "));
-    let width = calculator.spec.outputs.iter().map(|o| o.label.chars().count()).max().unwrap_or(0);
+    let width = calculator
+        .spec
+        .outputs
+        .iter()
+        .map(|o| o.label.chars().count())
+        .max()
+        .unwrap_or(0);
     for output in calculator.spec.outputs {
-        let value = outputs.get(output.key).map_or_else(|| "—".to_owned(), format_value);
-        let unit = if output.unit.is_empty() || value == "—" { "" } else { output.unit };
-        text.push_str(&format!("  {:<width$}  {value} {unit}\n", output.label));
+        let value = outputs
+            .get(output.key)
+            .map_or_else(|| "—".to_owned(), format_value);
+        let unit = if output.unit.is_empty() || value == "—" {
+            ""
+        } else {
+            output.unit
+        };
+        let line = format!("  {:<width$}  {value} {unit}", output.label);
+        text.push_str(line.trim_end());
+        text.push('\n');
     }
     if io::stdout().is_terminal() {
         text.push('\n');
@@ -183,7 +226,11 @@ fn format_value(value: &Value) -> String {
         Value::Bool(false) => "no".to_owned(),
         Value::Number(n) if n.is_i64() => n.to_string(),
         Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), significant),
-        Value::Array(items) => items.iter().map(format_value).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => items
+            .iter()
+            .map(format_value)
+            .collect::<Vec<_>>()
+            .join(", "),
         other => other.to_string(),
     }
 }
@@ -199,5 +246,9 @@ fn significant(value: f64) -> String {
     }
     let decimals = (8 - magnitude).max(0) as usize;
     let text = format!("{value:.decimals$}");
-    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
 }

@@ -7,4 +7,5 @@
 pub mod error;
 
 pub use error::CalcError;
+pub mod heat_loss;
 pub mod pressure_drop;

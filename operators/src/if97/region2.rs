@@ -115,7 +115,7 @@ pub(crate) fn props(p: f64, t: f64) -> Props {
 pub(crate) fn h(p: f64, t: f64) -> f64 {
     let tau = T_STAR / t;
     // 1/τ = T/T* needs no second division.
-    let tau_pow = Powers::<7, 3>::with_inverse(tau, t / T_STAR);
+    let tau_pow = Powers::<7, 3>::with_inverse(tau, t * (1.0 / T_STAR));
     let pi_pow = Powers::<1, 25>::new(p);
     let x_pow = Powers::<1, 58>::new(tau - 0.5);
     let ideal = series(&IDEAL_TAU, |_| 1.0, |j| tau_pow.get(j));
@@ -140,7 +140,7 @@ fn gibbs<const K: usize, const PI: usize, const X: usize>(
 ) -> Props {
     let tau = T_STAR / t;
     let x = tau - 0.5;
-    let tau_pow = Powers::<6, 4>::with_inverse(tau, t / T_STAR);
+    let tau_pow = Powers::<6, 4>::with_inverse(tau, t * (1.0 / T_STAR));
     let pi_pow = Powers::<1, PI>::new(p);
     let x_pow = Powers::<1, X>::new(x);
     let id = sums(ideal, |_| 1.0, |j| tau_pow.get(j));

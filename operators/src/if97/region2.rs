@@ -596,9 +596,10 @@ const P_HS_2C: [Term; 31] = [
     (16, 10, -0.111754907323424e16),
 ];
 
-/// Backward p(h,s) with the 2a/2b/2c subregion choice (SR2-01 eqs. 3–6):
-/// 2a for h ≤ h_2ab(s) (eq. 2, the 4 MPa isobar), otherwise 2b for
-/// s ≥ 5.85 kJ/(kg K) and 2c below. Each equation gives (p/p*)^¼.
+/// Backward p(h,s) with the 2a/2b/2c subregion choice (SR2-01 eqs. 2–5):
+/// 2a for h ≤ h_2ab(s) (eq. 2, close to the 4 MPa isobar), otherwise 2b for
+/// s ≥ 5.85 kJ/(kg K) and 2c below; eqs. 3–5 give (p/p*)^¼ with p* = 4 MPa
+/// in 2a and 100 MPa in 2b and 2c.
 pub(crate) fn p_hs(h: f64, s: f64) -> f64 {
     if h <= h2ab(s) {
         let e = Powers::<1, 8>::new(h / 4200.0 - 0.5);

@@ -7,5 +7,7 @@
 pub mod error;
 
 pub use error::CalcError;
+pub mod flash;
 pub mod heat_loss;
+pub mod leak;
 pub mod pressure_drop;

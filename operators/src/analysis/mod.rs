@@ -4,6 +4,8 @@
 //! ([`crate::units`]) and returns a result struct or a [`CalcError`]; none
 //! panics on any input. Doc comments give each formula and its source.
 
+pub mod balance;
+pub mod condensate;
 pub mod error;
 
 pub use error::CalcError;
@@ -11,3 +13,4 @@ pub mod flash;
 pub mod heat_loss;
 pub mod leak;
 pub mod pressure_drop;
+pub mod trap_loss;

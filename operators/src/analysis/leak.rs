@@ -278,7 +278,7 @@ pub fn orifice_leak(leak: &OrificeLeak) -> Result<LeakRate> {
 
 /// Napier's formula for saturated steam discharging through an orifice
 /// into a pressure below about 58 % of the upstream one (choked):
-/// W [lb/s] = A [in²] · P [psia] / 70 (R. D. Napier, 1866; e.g. Marks'
+/// W \[lb/s\] = A \[in²\] · P \[psia\] / 70 (R. D. Napier, 1866; e.g. Marks'
 /// Standard Handbook for Mechanical Engineers). It includes no discharge
 /// coefficient (it is for a well-rounded orifice, C_d ≈ 1): multiply by
 /// C_d for a sharp-edged hole. A cross-check of [`orifice_leak`]

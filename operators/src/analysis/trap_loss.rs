@@ -63,7 +63,7 @@ pub struct TrapLossInput {
     pub discharge_coefficient: f64,
     /// Make-up water temperature, the reference of the energy lost.
     pub makeup_temperature: Temperature,
-    /// Cost of one tonne of steam (see [`crate::economics::steam_cost`]).
+    /// Cost of one tonne of steam (see [`crate::economics::steam_cost()`]).
     pub steam_cost_per_tonne: f64,
     /// Hours the line is under steam in a year.
     pub operating_time_per_year: Duration,

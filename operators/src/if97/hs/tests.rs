@@ -308,6 +308,20 @@ fn solve_hs_tsat_hs_is_consistent() {
     }
 }
 
+/// Region 3 at 100 MPa and T, by bisection on the density.
+fn region3_at_100_mpa(t: f64) -> Props {
+    let (mut lo, mut hi) = (300.0, 900.0);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if region3::p(mid, t) > 100.0 {
+            hi = mid
+        } else {
+            lo = mid
+        }
+    }
+    region3::props(lo, t)
+}
+
 /// Points outside IF97 give a clear error, never a state or a panic.
 #[test]
 fn solve_hs_out_of_range() {
@@ -324,8 +338,14 @@ fn solve_hs_out_of_range() {
             other => panic!("({h}, {s}): {other:?}"),
         }
     }
-    // Above 100 MPa in regions 1, 3 and 2.
-    for (h, s) in [(600.0, 1.0), (2000.0, 4.0), (3500.0, 6.0)] {
+    // Above 100 MPa in regions 1, 3 and 2: 50 kJ/kg above the isobar at
+    // constant entropy, that is at a higher pressure.
+    let on_isobar = [
+        region1::props(100.0, 400.0),
+        region3_at_100_mpa(700.0),
+        region2::props(100.0, 1000.0),
+    ];
+    for (h, s) in on_isobar.map(|props| (props.h + 50.0, props.s)) {
         match solve_hs(h, s) {
             Err(If97Error::NoSolution(why)) => {
                 assert!(why.contains("100 MPa"), "({h}, {s}): {why}")
@@ -373,5 +393,98 @@ fn solve_hs_never_panics() {
         (-0.0, 1e-300),
     ] {
         let _ = solve_hs(h, s);
+    }
+}
+
+/// A deterministic xorshift sequence in [0, 1), for reproducible sampling.
+fn uniform(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// (h, s) of states sampled over regions 1, 2, 3 and 5, many of them within
+/// a hair of a region boundary or the saturation line, and of wet steam.
+/// Every one is found and reproduces its h and s to 1e-11, and its (p, T)
+/// to 1e-8 — except next to the boundaries between regions 1, 2, 3 and 5,
+/// where IF97's regions overlap by their consistency tolerance and the
+/// state found may be the neighbouring region's (checked to 1e-3).
+#[test]
+fn solve_hs_sampled_states() {
+    let mut rnd = uniform(0x9E37_79B9_7F4A_7C15);
+    // (state, tolerance on p and T)
+    let mut states = Vec::new();
+    for k in 0..30_000 {
+        let (p, t, tolerance) = match k % 8 {
+            0 => {
+                let t = 273.16 + (647.0 - 273.16) * rnd();
+                (region4::psat(t) * (1.0 + (rnd() - 0.5) * 1e-6), t, 1e-8)
+            }
+            1 => (16.53 + 83.47 * rnd(), T_13 + (rnd() - 0.5) * 1e-4, 1e-3),
+            2 => {
+                let t = T_13 + 240.0 * rnd();
+                (boundaries::b23_p(t) * (1.0 + (rnd() - 0.5) * 1e-6), t, 1e-3)
+            }
+            3 => (50.0 * rnd(), T_25 + (rnd() - 0.5) * 1e-4, 1e-3),
+            4 => (100.0 * (1.0 - 1e-6 * rnd()), 273.16 + 1800.0 * rnd(), 1e-3),
+            5 => (10f64.powf(-3.2 + 3.0 * rnd()), 273.16 + 1e-4 * rnd(), 1e-8),
+            6 => (
+                10f64.powf(-4.0 + 6.0 * rnd()),
+                273.16 + 2000.0 * rnd(),
+                1e-3,
+            ),
+            _ => (100.0 * rnd(), 273.16 + 800.0 * rnd(), 1e-3),
+        };
+        let (p, t) = (p.min(100.0), t.min(T_MAX));
+        if let Ok(point) = crate::if97::solve::point_pt(p, t) {
+            states.push((
+                crate::if97::state::evaluate(point).expect("state"),
+                tolerance,
+            ));
+        }
+    }
+    for _ in 0..5_000 {
+        let t = T_MIN + (TC - T_MIN) * rnd();
+        let wet = Point::TwoPhase {
+            p: region4::psat(t),
+            t,
+            x: rnd(),
+        };
+        states.push((crate::if97::state::evaluate(wet).expect("wet"), 1e-8));
+    }
+    for (state, tolerance) in states {
+        let (h, s) = (state.h.kj_per_kg(), state.s.kj_per_kg_k());
+        let at = format!(
+            "{:?} at p = {}, T = {}",
+            state.region,
+            state.p.mpa(),
+            state.t.kelvin()
+        );
+        let point = solve_hs(h, s).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let found = crate::if97::state::evaluate(point).expect("evaluates");
+        assert!(
+            (found.h.kj_per_kg() - h).abs() <= 1e-11 * h.abs().max(H_SCALE_MIN),
+            "h, {at}: {point:?}"
+        );
+        assert!(
+            (found.s.kj_per_kg_k() - s).abs() <= 1e-11 * s.abs().max(S_SCALE_MIN),
+            "s, {at}: {point:?}"
+        );
+        assert_rel(
+            found.t.kelvin(),
+            state.t.kelvin(),
+            tolerance,
+            &format!("T, {at}: {point:?}"),
+        );
+        assert_rel(
+            found.p.mpa(),
+            state.p.mpa(),
+            tolerance,
+            &format!("p, {at}: {point:?}"),
+        );
     }
 }

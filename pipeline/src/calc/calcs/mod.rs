@@ -2,6 +2,7 @@
 
 mod economics;
 mod pipe_flow;
+mod pipe_heat_loss;
 mod saturation;
 mod state;
 
@@ -10,6 +11,7 @@ use super::Calculator;
 pub const ALL: &[Calculator] = &[
     state::CALC,
     saturation::CALC,
+    pipe_heat_loss::CALC,
     pipe_flow::FRICTION,
     pipe_flow::DROP,
     economics::NPV,

@@ -11,4 +11,6 @@
 pub mod analysis;
 pub mod economics;
 pub mod if97;
+pub mod plant;
+pub mod reading;
 pub mod units;

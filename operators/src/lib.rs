@@ -13,4 +13,5 @@ pub mod economics;
 pub mod if97;
 pub mod plant;
 pub mod reading;
+pub mod transport;
 pub mod units;

@@ -4,9 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod calc;
-mod cli;
-mod config;
+use steamflow::cli;
 
 /// steamflow — a streaming analyzer for industrial steam systems.
 #[derive(Debug, Parser)]

@@ -1,27 +1,112 @@
-//! Region 3 backward v(p,T): IAPWS SR5-05(2016), the 26 subregions 3a–3z
-//! with their boundary equations and the auxiliary near-critical equations,
-//! refined by Newton iteration on the forward equation to 1e-8.
+//! Region 3 density from pressure and temperature: the backward equations
+//! v(p,T) of IAPWS SR5-05(2016), "Revised Supplementary Release on Backward
+//! Equations for Specific Volume as a Function of Pressure and Temperature
+//! v(p,T) for Region 3", refined on the region-3 Helmholtz equation of
+//! IAPWS R7-97(2012).
+//!
+//! SR5-05 divides region 3 into the subregions 3a–3t along the boundary
+//! equations T3xy(p), and near the critical point into the auxiliary
+//! subregions 3u–3z; each has its own equation for v(p,T). Those
+//! equations agree with the forward equation only to about 1e-5 in v (1e-3
+//! for 3u–3x and 2e-2 for 3y and 3z, around the critical point), so their
+//! result only starts a Newton iteration on p(ρ,T) = p, which ends when the
+//! forward equation reproduces p to 1e-14 relative.
 //!
 //! Units: p [MPa], T [K], v [m³/kg], ρ [kg/m³].
 
-use super::error::Result;
+mod division;
+mod forward;
+mod newton;
+mod subregion;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+use super::constants::TC;
+use super::error::{If97Error, Result};
+use super::region4;
+use newton::Branch;
 
 /// Density in region 3 for given (p, T), refined on the forward equation.
+///
+/// Below the critical temperature the root is taken on the liquid branch of
+/// the isotherm when p ≥ p_sat(T) (a point on the saturation line counts as
+/// liquid, as in the rest of IF97 here) and on the vapour branch otherwise.
 pub(crate) fn rho_pt(p: f64, t: f64) -> Result<f64> {
-    let _ = (p, t);
-    todo!("region 3 rho(p,T)")
+    let branch = if t >= TC {
+        Branch::Supercritical
+    } else if p >= region4::psat(t) {
+        Branch::Liquid
+    } else {
+        Branch::Vapour
+    };
+    let start = division::subregion(p, t);
+    newton::density(branch, t, p, 1.0 / start.v(p, t)).ok_or_else(|| {
+        no_solution(&format!(
+            "a region-3 density at p = {p} MPa, T = {t} K (started from subregion {})",
+            start.name
+        ))
+    })
 }
 
 /// Saturated-liquid density for 623.15 K ≤ T ≤ 647.096 K, consistent with
 /// the forward equation at p = psat(T).
+///
+/// The estimate comes from the SR5-05 equation just left of the saturation
+/// line (3c, 3s, 3u or 3y by pressure); the root is taken on the liquid
+/// branch of the isotherm.
 pub(crate) fn rho_saturated_liquid(t: f64) -> Result<f64> {
-    let _ = t;
-    todo!("region 3 rho'")
+    saturated(
+        t,
+        Branch::Liquid,
+        division::saturated_liquid,
+        "saturated-liquid",
+    )
 }
 
 /// Saturated-vapour density for 623.15 K ≤ T ≤ 647.096 K, consistent with
 /// the forward equation at p = psat(T).
+///
+/// The estimate comes from the SR5-05 equation just right of the saturation
+/// line (3t, 3r, 3x or 3z by pressure); the root is taken on the vapour
+/// branch of the isotherm.
 pub(crate) fn rho_saturated_vapour(t: f64) -> Result<f64> {
-    let _ = t;
-    todo!("region 3 rho''")
+    saturated(
+        t,
+        Branch::Vapour,
+        division::saturated_vapour,
+        "saturated-vapour",
+    )
+}
+
+/// A saturated density at T on `branch`, starting from the equation `pick`
+/// chooses for p_sat(T).
+///
+/// At the critical temperature the loop of the isotherm closes and both
+/// densities come out near the critical one. Within about 3e-5 K below it
+/// the loop of the region-3 equation no longer reaches up to p_sat(T) of
+/// R7-97 eq. 30 (the two disagree there by a few 1e-11 relative); the
+/// vapour density is then the end of the vapour branch, the density whose
+/// pressure comes closest.
+fn saturated(
+    t: f64,
+    branch: Branch,
+    pick: fn(f64) -> &'static subregion::Subregion,
+    what: &str,
+) -> Result<f64> {
+    if !(t.is_finite() && t <= TC) {
+        return Err(If97Error::OutOfRange {
+            quantity: "temperature [K]",
+            value: t,
+            range: "623.15 K ≤ T ≤ 647.096 K on the saturation line of region 3",
+        });
+    }
+    let p = region4::psat(t);
+    let guess = 1.0 / pick(p).v(p, t);
+    newton::density(branch, t, p, guess)
+        .ok_or_else(|| no_solution(&format!("a {what} density at T = {t} K")))
+}
+
+fn no_solution(what: &str) -> If97Error {
+    If97Error::NoSolution(what.to_owned())
 }

@@ -192,7 +192,6 @@ pub struct AlertRule {
 }
 
 /// A checked alert condition with its defaults filled in.
-#[allow(dead_code, reason = "read by the alert stage of the dataflow graph")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum AlertCondition {
     /// A reading of one of `tags` above `above` or below `below`.
@@ -268,8 +267,7 @@ impl AlertRule {
     }
 
     /// The typed condition, defaults filled in (the checks have passed).
-    #[allow(dead_code, reason = "read by the alert stage of the dataflow graph")]
-    pub fn spec(&self) -> AlertCondition {
+        pub fn spec(&self) -> AlertCondition {
         match self.condition {
             ConditionKind::Threshold => AlertCondition::Threshold {
                 tags: self.tags.clone(),

@@ -181,7 +181,6 @@ impl Config {
     }
 
     /// A path of the config resolved against its folder.
-    #[allow(dead_code, reason = "used by the file source and the file sinks")]
     pub fn resolve(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
             path.to_owned()

@@ -11,5 +11,7 @@
 pub mod analysis;
 pub mod economics;
 pub mod if97;
+pub mod plant;
+pub mod reading;
 pub mod transport;
 pub mod units;

@@ -18,12 +18,15 @@ struct Cli {
 enum Command {
     /// Steam-table and steam-system calculations (IAPWS-IF97, leaks, heat loss, economics).
     Calc(cli::calc::CalcArgs),
+    /// Check a config file and report every error with its key and line.
+    Validate(cli::validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Calc(args) => cli::calc::run(args),
+        Command::Validate(args) => cli::validate::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -163,8 +163,15 @@ impl JsonlDecoder {
 }
 
 fn decode(fields: &mut Fields, line: &[u8]) -> Result<Reading, Reason> {
-    let line: Line<'_> = serde_json::from_slice(line.trim_ascii())
-        .map_err(|error| Reason::Malformed(error.to_string()))?;
+    let line = line.trim_ascii();
+    // serde would also read a struct from an array; a record is an object.
+    if line.first() != Some(&b'{') {
+        return Err(Reason::Malformed(
+            "the line is not a JSON object".to_owned(),
+        ));
+    }
+    let line: Line<'_> =
+        serde_json::from_slice(line).map_err(|error| Reason::Malformed(error.to_string()))?;
     let time_ms = time(&line.time)?;
     let plant = fields.plant(name(&line.plant, "plant")?)?;
     let tag = fields.tag(name(&line.tag, "tag")?)?;

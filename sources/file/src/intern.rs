@@ -91,7 +91,9 @@ impl Hasher for FxHasher {
         }
         let mut tail = [0_u8; 8];
         let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
+        if let Some(head) = tail.get_mut(..rest.len()) {
+            head.copy_from_slice(rest);
+        }
         self.add(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 56);
     }
 

@@ -7,7 +7,9 @@
 //! (plain, large, view or dictionary-encoded). Nulls: no time or tag → dead
 //! letter; no value → NaN; no quality → good; no unit → none.
 
+use std::any::Any;
 use std::fs::File;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::vec;
 
@@ -19,6 +21,7 @@ use arrow::record_batch::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::errors::ParquetError;
 use steamflow_operators::reading::{Quality, Reading};
 
 use crate::dead_letter::{DeadLetter, Location, Reason, record_text};
@@ -74,10 +77,25 @@ pub(crate) struct ParquetDecoder {
 
 impl ParquetDecoder {
     pub(crate) fn open(path: &Path, file: File, fields: Fields) -> Result<Self, OpenError> {
+        match catch_unwind(AssertUnwindSafe(|| {
+            Self::open_unguarded(path, file, fields)
+        })) {
+            Ok(opened) => opened,
+            Err(panic) => Err(OpenError::Parquet {
+                path: path.to_path_buf(),
+                source: ParquetError::General(panic_text(panic.as_ref())),
+            }),
+        }
+    }
+
+    fn open_unguarded(path: &Path, file: File, fields: Fields) -> Result<Self, OpenError> {
         let parquet_error = |source| OpenError::Parquet {
             path: path.to_path_buf(),
             source,
         };
+        // The embedded arrow schema is kept: it restores types Parquet lacks
+        // (second timestamps, zones). A damaged one can panic its decoder,
+        // which `open` catches.
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error)?;
         let schema = builder.schema().clone();
         let columns = Columns::find(path, &schema, &fields)?;
@@ -112,16 +130,29 @@ impl ParquetDecoder {
             if let Some(row) = self.decoded.next() {
                 return Ok(Some(row));
             }
-            let Some(batch) = self.reader.next() else {
-                return Ok(None);
-            };
-            let batch = batch.map_err(|source| self.arrow_error(source))?;
-            let rows = self
-                .decode_batch(&batch)
-                .map_err(|source| self.arrow_error(source))?;
-            self.rows_read += batch.num_rows() as u64;
-            self.decoded = rows.into_iter();
+            // The Parquet decoder trusts page headers more than it should:
+            // a damaged file can panic it. A panic here ends this file's
+            // replay with an error instead of ending the process.
+            let step = catch_unwind(AssertUnwindSafe(|| self.next_batch()))
+                .unwrap_or_else(|panic| Err(ArrowError::ParquetError(panic_text(panic.as_ref()))));
+            match step {
+                Ok(Some(rows)) => self.decoded = rows.into_iter(),
+                Ok(None) => return Ok(None),
+                Err(source) => return Err(self.arrow_error(source)),
+            }
         }
+    }
+
+    /// The rows of the next record batch, decoded.
+    #[allow(clippy::type_complexity)]
+    fn next_batch(&mut self) -> Result<Option<Vec<Result<Reading, DeadLetter>>>, ArrowError> {
+        let Some(batch) = self.reader.next() else {
+            return Ok(None);
+        };
+        let batch = batch?;
+        let rows = self.decode_batch(&batch)?;
+        self.rows_read += batch.num_rows() as u64;
+        Ok(Some(rows))
     }
 
     /// Rows decoded so far.
@@ -438,6 +469,16 @@ impl QualityColumn {
             QualityColumn::Text(texts) => parse_quality(text_at(texts, i)),
         }
     }
+}
+
+/// The message of a caught panic.
+fn panic_text(panic: &(dyn Any + Send)) -> String {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".to_owned());
+    format!("the Parquet decoder failed on damaged data: {message}")
 }
 
 /// `name=value, …` of one row, for its dead letter.

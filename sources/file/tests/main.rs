@@ -1,5 +1,6 @@
 //! Integration tests of the file source, one binary with a module per area.
 
+mod garbage;
 mod malformed;
 mod pacing;
 mod parquet_types;

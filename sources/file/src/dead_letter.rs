@@ -2,11 +2,10 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Where a dead row was in its file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
     /// A line of a text file (CSV, JSON Lines), 1 for the first line —
     /// the CSV header is line 1, so its first record is line 2.
@@ -25,8 +24,7 @@ impl fmt::Display for Location {
 }
 
 /// Why a row is not a reading. Quoted texts are cut at 120 characters.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
-#[serde(tag = "reason", content = "text", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Reason {
     /// The time is neither RFC 3339 nor epoch milliseconds.
     #[error("bad time `{0}`: expected RFC 3339 (2025-01-01T00:00:00Z) or epoch milliseconds")]
@@ -68,7 +66,14 @@ impl Reason {
 }
 
 /// A row that did not decode, with its place and reason.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// It serializes flat, ready for a dead-letter stream (`"row"` instead of
+/// `"line"` for Parquet):
+///
+/// ```text
+/// {"line":3,"reason":"bad_time","message":"bad time `x`: …","record":"x,north,a,1"}
+/// ```
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeadLetter {
     /// Where the row was.
     pub location: Location,
@@ -77,6 +82,20 @@ pub struct DeadLetter {
     /// The row as text (lossy for non-UTF-8 bytes), cut at 500 characters;
     /// empty for Parquet rows.
     pub record: String,
+}
+
+impl Serialize for DeadLetter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        match self.location {
+            Location::Line(line) => map.serialize_entry("line", &line)?,
+            Location::Row(row) => map.serialize_entry("row", &row)?,
+        }
+        map.serialize_entry("reason", self.reason.code())?;
+        map.serialize_entry("message", &self.reason.to_string())?;
+        map.serialize_entry("record", &self.record)?;
+        map.end()
+    }
 }
 
 impl fmt::Display for DeadLetter {

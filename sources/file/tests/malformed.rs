@@ -53,6 +53,15 @@ fn bad_csv_rows_are_dead_letters_with_line_numbers() {
         "line 3: bad time `2025-13-01T00:00:00Z`: expected RFC 3339 (2025-01-01T00:00:00Z) or epoch milliseconds"
     );
     assert_eq!(dead[0].reason.code(), "bad_time");
+    assert_eq!(
+        serde_json::to_value(&dead[6]).unwrap(),
+        serde_json::json!({
+            "line": 9,
+            "reason": "missing_plant",
+            "message": "no plant: the row names none and the source sets no default",
+            "record": "2025-01-01T00:00:06Z,,a,2,good,bar",
+        })
+    );
     assert_eq!(readings.len(), 3);
     assert_eq!(readings[1].tag.as_str(), "a,b");
     assert!(readings[1].value.is_nan());

@@ -23,6 +23,16 @@ fn single_phase_pt() -> impl Strategy<Value = (f64, f64)> {
     })
 }
 
+/// True when the region is the same 0.1 % away in p and 0.1 K away in T.
+fn far_from_boundaries(p: f64, t: f64) -> bool {
+    let region =
+        |p: f64, t: f64| if97::region_pt(Pressure::from_mpa(p), Temperature::from_kelvin(t)).ok();
+    let here = region(p, t);
+    [(p * 1.001, t), (p * 0.999, t), (p, t + 0.1), (p, t - 0.1)]
+        .iter()
+        .all(|&(p, t)| region(p, t) == here)
+}
+
 fn state_at(p: f64, t: f64) -> if97::State {
     if97::state_pt(Pressure::from_mpa(p), Temperature::from_kelvin(t)).expect("in range")
 }
@@ -58,6 +68,10 @@ proptest! {
     /// (p, T) from (h(p,T), s(p,T)) in regions 1 to 3, where IF97 defines (h, s) equations.
     #[test]
     fn hs_inverts_pt((p, t) in single_phase_pt().prop_filter("not region 5", |&(_, t)| t <= 1073.15)) {
+        // Right at a region boundary the neighbouring regions' equations differ
+        // slightly (within IF97's consistency), so one (h, s) can belong to a
+        // state of either region; the inversion is exact only away from them.
+        prop_assume!(far_from_boundaries(p, t));
         let s = state_at(p, t);
         let back = if97::state_hs(s.h, s.s).expect("(h,s) of a valid state");
         prop_assert!(rel(back.p.mpa(), p) < 1e-8, "p {} -> {}", p, back.p.mpa());
@@ -175,8 +189,10 @@ fn saturation_matches_the_single_phase_regions() {
     let sat = Saturation::at_pressure(Pressure::from_mpa(1.0)).unwrap();
     // R7-97(2012) table 35/36: Tsat(1 MPa) = 0.453035632e3 K.
     assert!(rel(sat.t.kelvin(), 453.035_632) < 1e-8);
-    let liquid = if97::state_pt(sat.p, Temperature::from_kelvin(sat.t.kelvin())).unwrap();
-    assert!(rel(liquid.h.kj_per_kg(), sat.liquid.h.kj_per_kg()) < 1e-12);
+    // A hair below Tsat, region 1 gives the saturated liquid's enthalpy (cp·ΔT ≈ 4e-7 kJ/kg).
+    let liquid = if97::state_pt(sat.p, Temperature::from_kelvin(sat.t.kelvin() - 1e-7)).unwrap();
+    assert_eq!(liquid.region, Region::R1);
+    assert!(rel(liquid.h.kj_per_kg(), sat.liquid.h.kj_per_kg()) < 1e-8);
     let critical = Saturation::at_temperature(Temperature::from_kelvin(647.096)).unwrap();
     assert!(
         critical.hfg().kj_per_kg().abs() < 1.0,

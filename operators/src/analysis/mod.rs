@@ -3,9 +3,22 @@
 //! Each calculator lives in its own module, takes typed quantities
 //! ([`crate::units`]) and returns a result struct or a [`CalcError`]; none
 //! panics on any input. Doc comments give each formula and its source.
+//!
+//! - [`flash`]: flash steam from condensate;
+//! - [`leak`]: steam leaks through an orifice (and Napier's cross-check);
+//! - [`trap_loss`]: steam, energy and money lost through failed traps;
+//! - [`heat_loss`]: heat loss of bare and insulated pipes, and the steam it condenses;
+//! - [`pressure_drop`]: Darcy–Weisbach with Colebrook, fittings, elevation, velocity check;
+//! - [`condensate`]: the value of condensate recovery;
+//! - [`balance`]: mass and energy balance of the system.
 
+pub mod balance;
+pub mod condensate;
 pub mod error;
+pub mod flash;
+pub mod heat_loss;
+pub mod leak;
+pub mod pressure_drop;
+pub mod trap_loss;
 
 pub use error::CalcError;
-pub mod heat_loss;
-pub mod pressure_drop;

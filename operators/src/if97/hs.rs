@@ -61,7 +61,7 @@ fn p3b_hs(h: f64, s: f64) -> f64 {
 }
 
 /// Backward p3(h,s) with the 3a/3b choice by s = s_c (SR4-04(2014) section 3.1).
-pub(crate) fn p3_hs(h: f64, s: f64) -> f64 {
+fn p3_hs(h: f64, s: f64) -> f64 {
     if s <= S_C { p3a_hs(h, s) } else { p3b_hs(h, s) }
 }
 
@@ -135,9 +135,10 @@ impl Zone {
     }
 }
 
-/// The zone the SR4-04(2014) boundary equations assign to (h, s)
-/// (the layout of its figure 1 in the h–s plane; region 5 is split off
-/// from region 2 later, by the 1073.15 K isotherm).
+/// The zone the SR4-04(2014) boundary equations assign to (h, s): by
+/// entropy bands, the saturated-liquid and saturated-vapour lines below which
+/// steam is wet, hB13 between regions 1 and 3, and TB23 between regions 2
+/// and 3. Region 5 is split off from region 2 later, by the 1073.15 K isotherm.
 fn classify(h: f64, s: f64) -> Zone {
     if s < S_LIQUID_273 {
         Zone::Region1
@@ -350,7 +351,7 @@ fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
         return Err(If97Error::OutOfRange {
             quantity: S_NAME,
             value: s,
-            range: "s ≥ s(100 MPa, 273.15 K) ≈ -0.00916 kJ/(kg K), the lowest entropy of IAPWS-IF97",
+            range: "s ≥ s(100 MPa, 273.15 K) ≈ -0.00858 kJ/(kg K), the lowest entropy of IAPWS-IF97",
         });
     }
     let p0 = region1::p_hs(h, s);

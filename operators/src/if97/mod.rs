@@ -45,8 +45,10 @@ use crate::units::{Pressure, SpecificEnthalpy, SpecificEntropy, Temperature};
 
 /// The state at pressure and temperature (regions 1, 2, 3 and 5).
 ///
-/// A (p, T) point on the saturation line is taken as liquid; use
-/// [`state_px`] or [`state_tx`] for wet steam.
+/// On the saturation line (p, T) does not fix the state: a point with
+/// p ≥ psat(T) (eq. 30) is liquid, below it vapour, so a rounded Tsat(p) may
+/// land on either side. Use [`state_px`], [`state_tx`] or [`Saturation`]
+/// for saturated and wet steam.
 pub fn state_pt(p: Pressure, t: Temperature) -> Result<State> {
     state::evaluate(solve::point_pt(p.mpa(), t.kelvin())?)
 }

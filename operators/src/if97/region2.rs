@@ -115,7 +115,7 @@ pub(crate) fn props(p: f64, t: f64) -> Props {
 pub(crate) fn h(p: f64, t: f64) -> f64 {
     let tau = T_STAR / t;
     // 1/τ = T/T* needs no second division.
-    let tau_pow = Powers::<7, 3>::with_inverse(tau, t / T_STAR);
+    let tau_pow = Powers::<7, 3>::with_inverse(tau, t * (1.0 / T_STAR));
     let pi_pow = Powers::<1, 25>::new(p);
     let x_pow = Powers::<1, 58>::new(tau - 0.5);
     let ideal = series(&IDEAL_TAU, |_| 1.0, |j| tau_pow.get(j));
@@ -140,7 +140,7 @@ fn gibbs<const K: usize, const PI: usize, const X: usize>(
 ) -> Props {
     let tau = T_STAR / t;
     let x = tau - 0.5;
-    let tau_pow = Powers::<6, 4>::with_inverse(tau, t / T_STAR);
+    let tau_pow = Powers::<6, 4>::with_inverse(tau, t * (1.0 / T_STAR));
     let pi_pow = Powers::<1, PI>::new(p);
     let x_pow = Powers::<1, X>::new(x);
     let id = sums(ideal, |_| 1.0, |j| tau_pow.get(j));
@@ -596,9 +596,10 @@ const P_HS_2C: [Term; 31] = [
     (16, 10, -0.111754907323424e16),
 ];
 
-/// Backward p(h,s) with the 2a/2b/2c subregion choice (SR2-01 eqs. 3–6):
-/// 2a for h ≤ h_2ab(s) (eq. 2, the 4 MPa isobar), otherwise 2b for
-/// s ≥ 5.85 kJ/(kg K) and 2c below. Each equation gives (p/p*)^¼.
+/// Backward p(h,s) with the 2a/2b/2c subregion choice (SR2-01 eqs. 2–5):
+/// 2a for h ≤ h_2ab(s) (eq. 2, close to the 4 MPa isobar), otherwise 2b for
+/// s ≥ 5.85 kJ/(kg K) and 2c below; eqs. 3–5 give (p/p*)^¼ with p* = 4 MPa
+/// in 2a and 100 MPa in 2b and 2c.
 pub(crate) fn p_hs(h: f64, s: f64) -> f64 {
     if h <= h2ab(s) {
         let e = Powers::<1, 8>::new(h / 4200.0 - 0.5);

@@ -10,7 +10,9 @@
 //! equations agree with the forward equation only to about 1e-5 in v (1e-3
 //! for 3u–3x and 2e-2 for 3y and 3z, around the critical point), so their
 //! result only starts a Newton iteration on p(ρ,T) = p, which ends when the
-//! forward equation reproduces p to 1e-14 relative.
+//! forward equation reproduces p to 1e-14 relative, or to the rounding
+//! error of the forward pressure where that is larger (up to about 1e-12,
+//! in the dense liquid near 623 K).
 //!
 //! Units: p [MPa], T [K], v [m³/kg], ρ [kg/m³].
 

@@ -488,3 +488,27 @@ fn solve_hs_sampled_states() {
         );
     }
 }
+
+/// What the solver assumes of the forward equations: along the 1073.15 K
+/// isotherm of region 2 h falls as p rises (so its 100 MPa value bounds it
+/// from below), and region 1 has its lowest entropy at (100 MPa, 273.15 K).
+#[test]
+fn shapes_the_solver_relies_on() {
+    let mut previous = f64::INFINITY;
+    for i in 0..=400 {
+        let p = 10f64.powf(-6.0 + 8.0 * f64::from(i) / 400.0);
+        let h = region2::props(p, T_25).h;
+        assert!(h < previous, "h(1073.15 K) rises at p = {p}");
+        previous = h;
+    }
+    let lowest = region1::props(P_MAX, T_MIN).s;
+    assert!(
+        (lowest - -0.008_582).abs() < 1e-5,
+        "s(100 MPa, 273.15 K) = {lowest}"
+    );
+    for i in 0..=100 {
+        let p = region4::psat(T_MIN) + (P_MAX - region4::psat(T_MIN)) * f64::from(i) / 100.0;
+        assert!(region1::props(p, T_MIN).s >= lowest);
+        assert!(region1::props(P_MAX, T_MIN + 3.5 * f64::from(i)).s >= lowest);
+    }
+}

@@ -56,17 +56,36 @@ const TERMS: [(i32, i32, f64); 39] = [
     (11, 26, -0.44923899061815e-4),
 ];
 
-/// Pressure [MPa] and (∂p/∂ρ)_T [MPa m³/kg] at (ρ, T) in region 3.
-pub(super) fn pressure_and_slope(rho: f64, t: f64) -> (f64, f64) {
+/// The pressure on an isotherm at one density, with what Newton needs.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct IsothermPoint {
+    /// p [MPa].
+    pub(super) p: f64,
+    /// (∂p/∂ρ)_T [MPa m³/kg].
+    pub(super) slope: f64,
+    /// A bound on the rounding error of p [MPa]: the terms of δφ_δ are
+    /// often far larger than their sum (in the dense liquid near 623 K they
+    /// cancel by four orders of magnitude), so p is only good to
+    /// ε·ρRT·Σ|terms|, up to about 1e-12 relative, not to ε·p.
+    pub(super) round_off: f64,
+}
+
+/// Pressure, (∂p/∂ρ)_T and the rounding error of p at (ρ, T) in region 3.
+pub(super) fn isotherm_point(rho: f64, t: f64) -> IsothermPoint {
     let delta = rho / RHOC;
     let tau = TC / t;
-    let (mut d_phi, mut slope) = (N1, N1);
+    let (mut d_phi, mut slope, mut magnitude) = (N1, N1, N1.abs());
     for &(i, j, n) in &TERMS {
         let term = n * f64::from(i) * delta.powi(i) * tau.powi(j);
         d_phi += term;
         slope += term * f64::from(i + 1);
+        magnitude += term.abs();
     }
     // R is in kJ/(kg K): ρRT comes out in kPa.
     let rt = R * t * 1e-3;
-    (rho * rt * d_phi, rt * slope)
+    IsothermPoint {
+        p: rho * rt * d_phi,
+        slope: rt * slope,
+        round_off: rho * rt * magnitude * f64::EPSILON,
+    }
 }

@@ -3,7 +3,7 @@
 //! converges to the root on the intended side of the phase boundary even
 //! where (∂p/∂ρ)_T vanishes near the critical point.
 
-use super::forward::pressure_and_slope;
+use super::forward::isotherm_point;
 use crate::if97::constants::RHOC;
 
 /// Which root of p(ρ, T) = p is wanted.
@@ -30,8 +30,11 @@ pub(super) enum Branch {
 const MAX_ITERATIONS: usize = 200;
 /// Most bracket-widening steps: each doubles the logarithmic step.
 const MAX_WIDENING: usize = 24;
-/// Pressure residual accepted as converged, relative.
+/// Pressure residual accepted as converged, relative, unless the rounding
+/// error of the forward pressure is larger; then a few times that.
 const P_TOLERANCE: f64 = 1e-14;
+/// How many rounding-error bounds of p a converged residual may reach.
+const ROUND_OFF_FACTOR: f64 = 4.0;
 /// Bracket width or step accepted as converged, relative to ρ.
 const RHO_TOLERANCE: f64 = 1e-15;
 
@@ -80,8 +83,8 @@ fn start(branch: Branch, guess: f64) -> f64 {
 /// starting density.
 fn bracket(branch: Branch, t: f64, p_target: f64, rho0: f64) -> Option<(f64, f64)> {
     let is_above = |rho: f64| {
-        let (p, slope) = pressure_and_slope(rho, t);
-        above_root(branch, rho, p, slope, p_target)
+        let at = isotherm_point(rho, t);
+        above_root(branch, rho, at.p, at.slope, p_target)
     };
     let (mut lo, mut hi) = match branch {
         Branch::Liquid => (RHOC, f64::NAN),
@@ -132,18 +135,24 @@ pub(super) fn density(branch: Branch, t: f64, p_target: f64, guess: f64) -> Opti
     let mut rho = rho0;
     let mut last_step = hi - lo;
     for _ in 0..MAX_ITERATIONS {
-        let (p, slope) = pressure_and_slope(rho, t);
-        let residual = p - p_target;
-        let on = on_branch(branch, rho, slope);
-        if on && residual.abs() <= P_TOLERANCE * p_target {
-            return Some(rho);
+        let at = isotherm_point(rho, t);
+        let residual = at.p - p_target;
+        let on = on_branch(branch, rho, at.slope);
+        let newton = rho - residual / at.slope;
+        let tolerance = (P_TOLERANCE * p_target).max(ROUND_OFF_FACTOR * at.round_off);
+        if on && residual.abs() <= tolerance {
+            // Converged to the rounding of p; the last Newton step is free.
+            return Some(if newton.is_finite() && newton >= lo && newton <= hi {
+                newton
+            } else {
+                rho
+            });
         }
-        if above_root(branch, rho, p, slope, p_target) {
+        if above_root(branch, rho, at.p, at.slope, p_target) {
             hi = rho;
         } else {
             lo = rho;
         }
-        let newton = rho - residual / slope;
         let next = if on && newton > lo && newton < hi && (newton - rho).abs() <= 0.5 * last_step {
             newton
         } else {

@@ -2,7 +2,7 @@
 //! properties of the refined densities.
 
 use super::division::*;
-use super::forward::pressure_and_slope;
+use super::forward::{IsothermPoint, isotherm_point};
 use super::newton::{self, Branch};
 use super::subregion::Subregion;
 use super::tables::*;
@@ -13,6 +13,11 @@ use proptest::prelude::*;
 
 /// The tables print 9 or 10 significant digits.
 const TABLE_TOLERANCE: f64 = 1e-8;
+/// How well a refined density reproduces p on the forward equation. The
+/// forward pressure itself is only good to about 1e-12 in the dense liquid
+/// near 623 K, where the terms of δφ_δ cancel by four orders of magnitude;
+/// elsewhere the refinement reaches 1e-14.
+const FORWARD_TOLERANCE: f64 = 2e-12;
 
 /// A verification point (p [MPa], T [K], v [m³/kg]).
 type Point = (f64, f64, f64);
@@ -307,7 +312,7 @@ const TABLE_33: [(f64, f64, f64); 3] = [
 fn table_33_forward_pressure() {
     for (t, rho, p) in TABLE_33 {
         assert_close(
-            pressure_and_slope(rho, t).0,
+            isotherm_point(rho, t).p,
             p,
             TABLE_TOLERANCE,
             &format!("p({rho} kg/m³, {t} K)"),
@@ -326,10 +331,9 @@ fn forward_slope_matches_finite_difference() {
         (700.0, 100.0),
     ] {
         let h = 1e-4 * rho;
-        let numeric =
-            (pressure_and_slope(rho + h, t).0 - pressure_and_slope(rho - h, t).0) / (2.0 * h);
+        let numeric = (isotherm_point(rho + h, t).p - isotherm_point(rho - h, t).p) / (2.0 * h);
         assert_close(
-            pressure_and_slope(rho, t).1,
+            isotherm_point(rho, t).slope,
             numeric,
             1e-7,
             &format!("dp/dρ({rho}, {t})"),
@@ -344,15 +348,15 @@ fn forward_slope_matches_finite_difference() {
 #[test]
 fn table_33_rho_pt_inverts_the_forward_points() {
     for (t, rho, p_printed) in TABLE_33 {
-        let (p, slope) = pressure_and_slope(rho, t);
+        let IsothermPoint { p, slope, .. } = isotherm_point(rho, t);
         let found = rho_pt(p, t).unwrap();
+        let amplification = (p / (rho * slope)).max(1.0);
         assert_close(
             found,
             rho,
-            1e-12,
+            FORWARD_TOLERANCE * amplification,
             &format!("ρ at the exact p of ({rho} kg/m³, {t} K)"),
         );
-        let amplification = (p / (rho * slope)).max(1.0);
         let found = rho_pt(p_printed, t).unwrap();
         assert_close(
             found,
@@ -361,9 +365,9 @@ fn table_33_rho_pt_inverts_the_forward_points() {
             &format!("ρ({p_printed} MPa, {t} K)"),
         );
         assert_close(
-            pressure_and_slope(found, t).0,
+            isotherm_point(found, t).p,
             p_printed,
-            1e-13,
+            FORWARD_TOLERANCE,
             "forward p at the result",
         );
     }
@@ -382,7 +386,7 @@ fn rho_pt_is_consistent_with_the_region_3_module() {
         assert_close(
             region3::p(rho, t),
             p,
-            1e-12,
+            FORWARD_TOLERANCE,
             &format!("region3::p at ({p} MPa, {t} K)"),
         );
     }
@@ -403,7 +407,7 @@ fn unstable_zone_straddles_the_critical_density() {
         .chain([647.0, 647.05, 647.09, 647.095]);
     for t in temperatures {
         let unstable: Vec<usize> = (0..points)
-            .filter(|&k| pressure_and_slope(grid(k), t).1 <= 0.0)
+            .filter(|&k| isotherm_point(grid(k), t).slope <= 0.0)
             .collect();
         let (Some(&first), Some(&last)) = (unstable.first(), unstable.last()) else {
             panic!("T = {t} K: no unstable zone below Tc");
@@ -560,7 +564,11 @@ fn saturated_densities_lie_on_the_saturation_pressure() {
         let ps = region4::psat(t);
         let liquid = rho_saturated_liquid(t).unwrap();
         let vapour = rho_saturated_vapour(t).unwrap();
-        let tolerance = if TC - t > 1e-4 { 1e-12 } else { 1e-10 };
+        let tolerance = if TC - t > 1e-4 {
+            FORWARD_TOLERANCE
+        } else {
+            1e-10
+        };
         assert_close(
             region3::p(liquid, t),
             ps,
@@ -674,7 +682,7 @@ fn rho_pt_near_the_critical_point() {
             assert_close(
                 region3::p(rho, t),
                 p,
-                1e-12,
+                FORWARD_TOLERANCE,
                 &format!("p at ({p} MPa, {t} K)"),
             );
             if t < TC {
@@ -756,7 +764,7 @@ proptest! {
         prop_assume!(p > boundaries::b23_p(t));
         prop_assume!((p - PC).abs() > 0.3 || (t - TC).abs() > 1.0);
         let rho = rho_pt(p, t).unwrap();
-        prop_assert!(relative(region3::p(rho, t), p) <= 1e-10, "p at ({p}, {t}): ρ = {rho}");
+        prop_assert!(relative(region3::p(rho, t), p) <= FORWARD_TOLERANCE, "p at ({p}, {t}): ρ = {rho}");
         let estimate = 1.0 / subregion(p, t).v(p, t);
         prop_assert!(relative(rho, estimate) <= 1e-2, "({p}, {t}): ρ = {rho}, estimate {estimate}");
         if t < TC {

@@ -27,12 +27,10 @@ use steamflow_operators::if97::{self, State};
 use steamflow_operators::plant::{
     Discharge, Feed, HeaderSupply, Network, Plant, SegmentStart, TrapSite, TrapType, Visit,
 };
-use steamflow_operators::units::{Area, Length, Pressure, SpecificEnthalpy, Temperature, Velocity};
+use steamflow_operators::units::{Length, Pressure, SpecificEnthalpy, Temperature, Velocity};
 
 use crate::config::{TrapFailure, Variation};
-use crate::physics::{
-    self, DISCHARGE_COEFFICIENT, Geometry, PhysicsError, Result, SatPoint, orifice_steam_flow,
-};
+use crate::physics::{self, Geometry, PhysicsError, Result, SatPoint};
 use crate::rng::Stream;
 
 /// Lowest absolute pressure the model lets a segment outlet fall to [Pa]:
@@ -837,15 +835,12 @@ impl Model {
         let p_out = (p_in - dp.pa()).max(MIN_PRESSURE_PA);
         let (q_w, surface_k) = self.heat_loss(s, state_in.t.kelvin(), ambient_k)?;
         let hole_mm = c.leaks_mm.get(s).copied().unwrap_or(0.0);
-        let leak = if hole_mm > 0.0 {
-            let area =
-                Area::from_m2(std::f64::consts::FRAC_PI_4 * Length::from_mm(hole_mm).m().powi(2));
-            let vapour = sat(p_in)?.vapour;
-            orifice_steam_flow(&vapour, physics::atmosphere(), area, DISCHARGE_COEFFICIENT)
-                .kg_per_s()
-        } else {
-            0.0
-        };
+        let leak = physics::saturated_orifice_flow(
+            Pressure::from_pa(p_in),
+            physics::atmosphere(),
+            Length::from_mm(hole_mm),
+        )?
+        .kg_per_s();
         set(&mut self.leak, s, leak);
         let drip_steam: f64 = self
             .network
@@ -910,19 +905,13 @@ impl Model {
                 .get(t)
                 .copied()
                 .unwrap_or(Discharge::Drain);
-            let loss = if open > 0.0 {
-                let vapour = sat(p)?.vapour;
-                let area = trap.orifice_area() * open;
-                orifice_steam_flow(
-                    &vapour,
-                    Pressure::from_pa(self.discharge_pressure(discharge)),
-                    area,
-                    DISCHARGE_COEFFICIENT,
-                )
-                .kg_per_s()
-            } else {
-                0.0
-            };
+            // Live steam passes through whatever share of the seat area is open.
+            let loss = physics::saturated_orifice_flow(
+                Pressure::from_pa(p),
+                Pressure::from_pa(self.discharge_pressure(discharge)),
+                physics::partial_opening(trap.orifice(), open),
+            )?
+            .kg_per_s();
             set(&mut self.trap_steam, t, loss);
         }
         Ok(())

@@ -4,21 +4,24 @@
 //!
 //! The plant model (`model.rs`) calls only the functions of this module, so
 //! that the simulated plant and the analyses that judge it rest on the same
-//! equations. [`orifice_steam_flow`] is the one model kept here: it is the
-//! isentropic orifice equation the analysis layer's leak calculator
-//! implements too, and is the single place to point at that calculator.
+//! equations: pipe heat loss, Darcy–Weisbach pressure drop and the
+//! isentropic orifice flow of leaks and failed traps all come from
+//! `steamflow_operators::analysis`.
 
 use std::fmt;
 
 use steamflow_operators::analysis::heat_loss::{
     Convection, Insulation, PipeHeatLossInput, pipe_heat_loss,
 };
+use steamflow_operators::analysis::leak::{
+    IsentropicExponent, OrificeLeak, SteamCondition, orifice_leak,
+};
 use steamflow_operators::analysis::pressure_drop::{PipeFlow, pressure_drop};
 use steamflow_operators::if97::{self, Saturation, State};
 use steamflow_operators::plant::PipeSegment;
 use steamflow_operators::transport::steam_viscosity;
 use steamflow_operators::units::{
-    Area, Length, MassFlow, Power, Pressure, PressureDifference, STANDARD_ATMOSPHERE_PA,
+    Length, MassFlow, Power, Pressure, PressureDifference, STANDARD_ATMOSPHERE_PA,
     SpecificEnthalpy, Temperature, Velocity,
 };
 
@@ -150,55 +153,32 @@ pub(crate) fn segment_pressure_drop(
     Ok(pressure_drop(&flow)?.total)
 }
 
-/// Isentropic exponent κ of the steam upstream of an orifice: Zeuner's
-/// 1.035 + 0.1 x for saturated and wet steam, w²ρ/p from IF97 for superheated.
-fn isentropic_exponent(state: &State) -> f64 {
-    match (state.x, state.w) {
-        (Some(x), _) => 1.035 + 0.1 * x,
-        (None, Some(w)) => {
-            let kappa = w.m_per_s() * w.m_per_s() * state.rho.kg_per_m3() / state.p.pa();
-            if kappa.is_finite() && kappa > 1.0 {
-                kappa
-            } else {
-                1.3
-            }
-        }
-        (None, None) => 1.135,
+/// Dry saturated steam at `upstream` through a hole or trap seat of
+/// `diameter` to `downstream` (`analysis::leak::orifice_leak`: the isentropic
+/// orifice equation, choked below the critical pressure ratio, C_d 0.7).
+/// No hole, or no pressure difference, passes nothing.
+pub(crate) fn saturated_orifice_flow(
+    upstream: Pressure,
+    downstream: Pressure,
+    diameter: Length,
+) -> Result<MassFlow> {
+    if diameter.m() <= 0.0 || downstream.pa() >= upstream.pa() {
+        return Ok(MassFlow::from_kg_per_s(0.0));
     }
+    let leak = OrificeLeak {
+        upstream_pressure: upstream,
+        condition: SteamCondition::DrySaturated,
+        downstream_pressure: downstream,
+        diameter,
+        discharge_coefficient: DISCHARGE_COEFFICIENT,
+        exponent: IsentropicExponent::Auto,
+    };
+    Ok(orifice_leak(&leak)?.mass_flow)
 }
 
-/// Steam mass flow through an orifice of `area` from `upstream` to
-/// `downstream` pressure: the isentropic orifice equation with discharge
-/// coefficient `cd`, choked below the critical pressure ratio
-/// r* = (2/(κ+1))^(κ/(κ−1)) (≈ 0.577 saturated, ≈ 0.546 superheated),
-/// with the subsonic expansion formula above it (it meets the choked value
-/// at r*).
-///
-/// ṁ = C_d A √(κ p₁ ρ₁ (2/(κ+1))^((κ+1)/(κ−1)))                  (choked)
-/// ṁ = C_d A √(2 p₁ ρ₁ κ/(κ−1) (r^(2/κ) − r^((κ+1)/κ)))          (subsonic)
-///
-/// This is the seam to the analysis layer's orifice leak calculator.
-pub fn orifice_steam_flow(upstream: &State, downstream: Pressure, area: Area, cd: f64) -> MassFlow {
-    let p1 = upstream.p.pa();
-    let rho1 = upstream.rho.kg_per_m3();
-    let a = area.m2();
-    if !(p1 > 0.0 && rho1 > 0.0 && a > 0.0 && cd > 0.0) {
-        return MassFlow::from_kg_per_s(0.0);
-    }
-    let ratio = (downstream.pa() / p1).max(0.0);
-    if ratio >= 1.0 {
-        return MassFlow::from_kg_per_s(0.0);
-    }
-    let kappa = isentropic_exponent(upstream);
-    let critical = (2.0 / (kappa + 1.0)).powf(kappa / (kappa - 1.0));
-    let flux = if ratio <= critical {
-        (kappa * p1 * rho1 * (2.0 / (kappa + 1.0)).powf((kappa + 1.0) / (kappa - 1.0))).sqrt()
-    } else {
-        let expansion = ratio.powf(2.0 / kappa) - ratio.powf((kappa + 1.0) / kappa);
-        (2.0 * p1 * rho1 * kappa / (kappa - 1.0) * expansion.max(0.0)).sqrt()
-    };
-    let flow = cd * a * flux;
-    MassFlow::from_kg_per_s(if flow.is_finite() { flow } else { 0.0 })
+/// The diameter of a hole whose area is `fraction` of a hole of `diameter`.
+pub(crate) fn partial_opening(diameter: Length, fraction: f64) -> Length {
+    Length::from_m(diameter.m() * fraction.clamp(0.0, 1.0).sqrt())
 }
 
 /// Saturated liquid and vapour enthalpies and the saturation temperature at a pressure.
@@ -207,7 +187,6 @@ pub(crate) struct SatPoint {
     pub t: Temperature,
     pub hf: SpecificEnthalpy,
     pub hg: SpecificEnthalpy,
-    pub vapour: State,
 }
 
 impl SatPoint {
@@ -217,7 +196,6 @@ impl SatPoint {
             t: sat.t,
             hf: sat.liquid.h,
             hg: sat.vapour.h,
-            vapour: sat.vapour,
         })
     }
 
@@ -226,7 +204,9 @@ impl SatPoint {
         self.hg.j_per_kg() - self.hf.j_per_kg()
     }
 
-    /// The vapour fraction of fluid of enthalpy `h` flashed to this pressure, 0..1.
+    /// The vapour fraction of fluid of enthalpy `h` flashed to this pressure,
+    /// (h − h_f)/h_fg clamped to 0..1: `analysis::flash`'s fraction, for a
+    /// stream that may already carry steam.
     pub(crate) fn flash_fraction(&self, h: SpecificEnthalpy) -> f64 {
         ((h.j_per_kg() - self.hf.j_per_kg()) / self.hfg()).clamp(0.0, 1.0)
     }
@@ -236,19 +216,14 @@ impl SatPoint {
 mod tests {
     use super::*;
 
-    fn saturated(barg: f64) -> State {
-        SatPoint::at(Pressure::from_barg(barg))
-            .map(|s| s.vapour)
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
     #[test]
-    fn choked_orifice_agrees_with_napier() {
-        // Napier: ṁ [lb/s] = A [in²] · p [psia] / 70, for saturated steam, C_d = 1.
-        let state = saturated(10.0);
-        let area = Area::from_mm2(std::f64::consts::FRAC_PI_4 * 25.0);
-        let ours = orifice_steam_flow(&state, atmosphere(), area, 1.0).kg_per_s();
-        let napier = area.in2() * state.p.psi() / 70.0 * 0.453_592_37;
+    fn trap_seat_flow_agrees_with_napier() {
+        // Napier: ṁ [lb/s] = A [in²] · p [psia] / 70 for saturated steam; here with C_d 0.7.
+        let p = Pressure::from_barg(10.0);
+        let d = Length::from_mm(5.0);
+        let ours = saturated_orifice_flow(p, atmosphere(), d).map_or(f64::NAN, |m| m.kg_per_s());
+        let area_in2 = std::f64::consts::FRAC_PI_4 * d.inch() * d.inch();
+        let napier = DISCHARGE_COEFFICIENT * area_in2 * p.psi() / 70.0 * 0.453_592_37;
         assert!(
             (ours / napier - 1.0).abs() < 0.05,
             "{ours} vs Napier {napier}"
@@ -256,14 +231,17 @@ mod tests {
     }
 
     #[test]
-    fn subsonic_branch_meets_the_choked_value_and_falls_to_zero() {
-        let state = saturated(2.0);
-        let area = Area::from_mm2(10.0);
-        let critical = 0.5774 * state.p.pa();
-        let at = |p2: f64| orifice_steam_flow(&state, Pressure::from_pa(p2), area, 0.7).kg_per_s();
-        assert!((at(critical * 0.999) / at(critical * 1.001) - 1.0).abs() < 1e-3);
-        assert!(at(state.p.pa() * 0.9) < at(critical));
-        assert_eq!(at(state.p.pa() * 1.01), 0.0);
+    fn partly_open_seats_pass_in_proportion_to_area() {
+        let p = Pressure::from_barg(6.0);
+        let full = saturated_orifice_flow(p, atmosphere(), Length::from_mm(8.0))
+            .map_or(f64::NAN, |m| m.kg_per_s());
+        let part =
+            saturated_orifice_flow(p, atmosphere(), partial_opening(Length::from_mm(8.0), 0.15))
+                .map_or(f64::NAN, |m| m.kg_per_s());
+        assert!((part / full - 0.15).abs() < 1e-9);
+        let none =
+            saturated_orifice_flow(p, p, Length::from_mm(8.0)).map_or(f64::NAN, |m| m.kg_per_s());
+        assert_eq!(none, 0.0);
     }
 
     #[test]

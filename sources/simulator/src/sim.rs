@@ -302,7 +302,7 @@ impl PlantSimulator {
         let interval_ms = i64::try_from(config.sample_interval_ms).map_err(|_| SimError::Timing)?;
         let duration_ms = i64::try_from(config.duration_secs.saturating_mul(1000))
             .map_err(|_| SimError::Timing)?;
-        let steps = u64::try_from((duration_ms + interval_ms - 1) / interval_ms)
+        let steps = u64::try_from(duration_ms.saturating_add(interval_ms - 1) / interval_ms)
             .map_err(|_| SimError::Timing)?;
         let mut faults = Vec::with_capacity(config.faults.len());
         for (index, fault) in config.faults.iter().enumerate() {

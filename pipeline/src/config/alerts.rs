@@ -267,7 +267,7 @@ impl AlertRule {
     }
 
     /// The typed condition, defaults filled in (the checks have passed).
-        pub fn spec(&self) -> AlertCondition {
+    pub fn spec(&self) -> AlertCondition {
         match self.condition {
             ConditionKind::Threshold => AlertCondition::Threshold {
                 tags: self.tags.clone(),

@@ -285,6 +285,37 @@ fn solve_hs_wet_steam_round_trips() {
     }
 }
 
+/// The saturated phases at 623.15 K, where regions 1, 2, 3 and 4 meet, and
+/// just either side: each (h', s') and (h'', s'') is solved to a state that
+/// reproduces it, at the saturation temperature. Saturated vapour at
+/// 623.15 K is first solved in region 3 just below its 623.15 K edge, then
+/// handed on; a failed iteration in the zone tried next must not end the
+/// search.
+#[test]
+fn solve_hs_saturated_phases_at_623_k() {
+    // (h'', s'') at 623.15 K from regions 1 and 2, as reported.
+    let mut cases = vec![(623.15, 2_563.592_003_888_412_4, 5.210_887_824_930_745)];
+    for t in [
+        623.15 - 1e-6,
+        623.15 - 1e-9,
+        623.15,
+        623.15 + 1e-9,
+        623.15 + 1e-6,
+    ] {
+        let (liquid, vapour) = saturated_props(region4::psat(t), t).expect("saturation");
+        cases.push((t, liquid.h, liquid.s));
+        cases.push((t, vapour.h, vapour.s));
+    }
+    for (t, h, s) in cases {
+        let at = format!("T = {t} K, h = {h}, s = {s}");
+        let point = solve_hs(h, s).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let state = crate::if97::state::evaluate(point).expect("evaluates");
+        assert_rel(state.h.kj_per_kg(), h, 1e-9, &format!("h, {at}"));
+        assert_rel(state.s.kj_per_kg_k(), s, 1e-9, &format!("s, {at}"));
+        assert!((state.t.kelvin() - t).abs() < 1e-5, "T, {at}: {state:?}");
+    }
+}
+
 /// Tsat(h,s) of SR4-04 agrees with the forward equations within the
 /// release's tolerance (|ΔT| ≤ 25 mK).
 #[test]

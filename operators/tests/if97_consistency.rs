@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use steamflow_operators::if97::{self, Region, Saturation};
-use steamflow_operators::units::{Pressure, Temperature};
+use steamflow_operators::units::{Pressure, SpecificEnthalpy, Temperature};
 
 use crate::support::rel;
 
@@ -199,4 +199,56 @@ fn saturation_matches_the_single_phase_regions() {
         "hfg at Tc = {}",
         critical.hfg()
     );
+}
+
+/// At psat(623.15 K), where the saturated phases pass from regions 1 and 2 to
+/// region 3, and one ulp either side: a wet state located from (p, h), (p, s)
+/// or (p, x) reproduces the h, s or x it was located from. The solvers and
+/// the evaluation of the saturated phases must take them from the same side.
+#[test]
+fn wet_steam_round_trip_at_psat_623_k() {
+    let p623 = if97::constants::P_SAT_623;
+    for p in [p623.next_down(), p623, p623.next_up()] {
+        let pressure = Pressure::from_mpa(p);
+        let sat = Saturation::at_pressure(pressure).unwrap();
+        for x in [0.001, 0.3, 0.7, 0.999] {
+            let wet = if97::state_px(pressure, x).unwrap();
+            assert!((wet.x.unwrap() - x).abs() < 1e-15);
+            let same = sat.wet(x).unwrap();
+            assert!(rel(same.h.kj_per_kg(), wet.h.kj_per_kg()) < 1e-15);
+
+            let from_h = if97::state_ph(pressure, wet.h).unwrap();
+            assert!(
+                rel(from_h.h.kj_per_kg(), wet.h.kj_per_kg()) < 1e-13,
+                "p = {p:.17}, x = {x}: h {} -> {}",
+                wet.h.kj_per_kg(),
+                from_h.h.kj_per_kg()
+            );
+            assert!(
+                (from_h.x.unwrap() - x).abs() < 1e-12,
+                "p = {p:.17}, x = {x}"
+            );
+
+            let from_s = if97::state_ps(pressure, wet.s).unwrap();
+            assert!(
+                rel(from_s.s.kj_per_kg_k(), wet.s.kj_per_kg_k()) < 1e-13,
+                "p = {p:.17}, x = {x}: s {} -> {}",
+                wet.s.kj_per_kg_k(),
+                from_s.s.kj_per_kg_k()
+            );
+            assert!(
+                (from_s.x.unwrap() - x).abs() < 1e-12,
+                "p = {p:.17}, x = {x}"
+            );
+        }
+        // The reported case: h = 2563.592 kJ/kg, within the dome at these pressures.
+        let h = SpecificEnthalpy::from_kj_per_kg(2563.592);
+        let state = if97::state_ph(pressure, h).unwrap();
+        assert_eq!(state.region, Region::R4, "p = {p:.17}");
+        assert!(
+            rel(state.h.kj_per_kg(), 2563.592) < 1e-13,
+            "p = {p:.17}: h -> {}",
+            state.h.kj_per_kg()
+        );
+    }
 }

@@ -9,7 +9,7 @@ use super::boundaries::b23_t;
 use super::constants::*;
 use super::error::{If97Error, Result, finite};
 use super::props::Props;
-use super::state::{Point, Region};
+use super::state::{Point, Region, saturated_from_regions_1_and_2};
 use super::{region1, region2, region3, region3_backward, region3_vpt, region4, region5};
 
 const P_NAME: &str = "pressure [MPa]";
@@ -218,7 +218,7 @@ fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
     if !liquid_side {
         return vapour_side(along, p, y);
     }
-    if p <= P_SAT_623 {
+    if saturated_from_regions_1_and_2(p) {
         let ts = region4::tsat(p);
         let (y_l, y_v) = ((along.y1)(p, ts), (along.y2)(p, ts));
         if y <= y_l {

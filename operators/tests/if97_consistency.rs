@@ -252,3 +252,53 @@ fn wet_steam_round_trip_at_psat_623_k() {
         );
     }
 }
+
+/// The quantity an out-of-range error names.
+fn out_of_range_quantity(result: if97::Result<if97::State>) -> &'static str {
+    match result {
+        Err(if97::If97Error::OutOfRange { quantity, .. }) => quantity,
+        other => panic!("expected an out-of-range error, got {other:?}"),
+    }
+}
+
+/// The metastable-vapour equation holds from the triple-point pressure to
+/// 10 MPa, between the saturated-vapour line and the 5 % equilibrium-moisture
+/// line (R7-97(2012) section 6.2); outside, the error names the quantity out
+/// of range.
+#[test]
+fn metastable_vapour_range() {
+    let at = |p: f64, t: f64| {
+        if97::metastable_vapour_pt(Pressure::from_mpa(p), Temperature::from_kelvin(t))
+    };
+    // R7-97(2012) table 18 lies inside: h = 2768.81115, 2740.15123, 2721.34539 kJ/kg.
+    for (p, t, h) in [
+        (1.0, 450.0, 0.276_881_115e4),
+        (1.0, 440.0, 0.274_015_123e4),
+        (1.5, 450.0, 0.272_134_539e4),
+    ] {
+        let state = at(p, t).unwrap();
+        assert!(rel(state.h.kj_per_kg(), h) < 1e-8, "({p}, {t})");
+    }
+    // Deep in the liquid, and far below the 5 % moisture line.
+    assert_eq!(out_of_range_quantity(at(10.0, 300.0)), "temperature [K]");
+    assert_eq!(out_of_range_quantity(at(1.0, 400.0)), "temperature [K]");
+    // Above the saturation temperature the vapour is stable, not metastable.
+    assert_eq!(out_of_range_quantity(at(1.0, 460.0)), "temperature [K]");
+    // Pressure above 10 MPa or below the triple point.
+    assert_eq!(out_of_range_quantity(at(11.0, 580.0)), "pressure [MPa]");
+    assert_eq!(out_of_range_quantity(at(0.0005, 273.15)), "pressure [MPa]");
+    // The 5 % line itself: at 1 MPa the equilibrium dryness of the metastable
+    // state falls through 0.95 between 420 K and 425 K.
+    let sat = Saturation::at_pressure(Pressure::from_mpa(1.0)).unwrap();
+    let dryness = |t: f64| {
+        let h = at(1.0, t).map(|s| s.h.kj_per_kg());
+        h.map(|h| (h - sat.liquid.h.kj_per_kg()) / sat.hfg().kj_per_kg())
+    };
+    let mut t = sat.t.kelvin();
+    while let Ok(x) = dryness(t) {
+        assert!(x >= 0.95, "T = {t}: x = {x}");
+        t -= 0.5;
+    }
+    assert!(t < sat.t.kelvin() - 5.0, "the range is not empty: {t}");
+    assert_eq!(out_of_range_quantity(at(1.0, t)), "temperature [K]");
+}

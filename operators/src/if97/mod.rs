@@ -79,9 +79,12 @@ pub fn state_tx(t: Temperature, x: f64) -> Result<State> {
     state::evaluate(solve::point_tx(t.kelvin(), x)?)
 }
 
-/// Metastable superheated vapour below the saturation line (R7-97 eq. 18),
-/// for p ≤ 10 MPa, between the saturated-vapour line and the 5 %
-/// equilibrium-moisture line.
+/// Metastable (supercooled) vapour below the saturation line (R7-97 eq. 18),
+/// for 611.657 Pa ≤ p ≤ 10 MPa, between the saturated-vapour line
+/// (T ≤ Tsat(p)) and the 5 % equilibrium-moisture line: the state's
+/// enthalpy, settled into equilibrium wet steam at the same pressure, must
+/// have a dryness of at least 0.95. Outside that range the error names the
+/// pressure or the temperature that is out of it.
 pub fn metastable_vapour_pt(p: Pressure, t: Temperature) -> Result<State> {
     Ok(State::single_phase(
         Region::R2,

@@ -367,16 +367,53 @@ pub(crate) fn psat(t: f64) -> Result<f64> {
     }
 }
 
-/// Metastable vapour, with the range of the metastable equation checked.
+/// Highest pressure of the metastable-vapour equation [MPa] (R7-97(2012) section 6.2).
+const P_MAX_METASTABLE: f64 = 10.0;
+
+/// Least equilibrium dryness of metastable vapour: the equation holds down
+/// to the 5 % equilibrium-moisture line (R7-97(2012) section 6.2).
+const X_MIN_METASTABLE: f64 = 0.95;
+
+/// Metastable (supercooled) vapour, R7-97(2012) eq. 18, with the range of
+/// validity of section 6.2 checked: from the triple-point pressure (eq. 9)
+/// to 10 MPa, at or below the saturation temperature Tsat(p), and down to
+/// the 5 % equilibrium-moisture line.
+///
+/// The release fixes that line by "the equilibrium h' and h'' values
+/// calculated at the given pressure": the metastable state's enthalpy, were
+/// it to settle into equilibrium wet steam at the same p and h, would have
+/// dryness x = (h − h')/(h'' − h') ≥ 0.95. (At constant p, h is what an
+/// adiabatic relaxation conserves.) Below that line the temperature is too
+/// low for the pressure, so the error names the temperature.
 pub(crate) fn metastable_pt(p: f64, t: f64) -> Result<Props> {
-    let p = check_pressure(p)?;
-    let t = finite(T_NAME, t)?;
-    if p > 10.0 || !(T_MIN..=T_13).contains(&t) {
+    let p = finite(P_NAME, p)?;
+    if !(P_TRIPLE..=P_MAX_METASTABLE).contains(&p) {
         return Err(If97Error::OutOfRange {
             quantity: P_NAME,
             value: p,
-            range: "p ≤ 10 MPa and 273.15 K ≤ T ≤ 623.15 K for metastable vapour",
+            range: "611.657 Pa ≤ p ≤ 10 MPa for metastable vapour",
         });
     }
-    Ok(region2::props_metastable(p, t))
+    let t = finite(T_NAME, t)?;
+    let ts = region4::tsat(p);
+    if !(T_MIN..=ts).contains(&t) {
+        return Err(If97Error::OutOfRange {
+            quantity: T_NAME,
+            value: t,
+            range: "273.15 K ≤ T ≤ Tsat(p) for metastable vapour (above Tsat(p) use state_pt)",
+        });
+    }
+    let props = region2::props_metastable(p, t);
+    let (h_liquid, h_vapour) = (region1::h(p, ts), region2::h(p, ts));
+    let dryness = (props.h - h_liquid) / (h_vapour - h_liquid);
+    if dryness >= X_MIN_METASTABLE {
+        Ok(props)
+    } else {
+        Err(If97Error::OutOfRange {
+            quantity: T_NAME,
+            value: t,
+            range: "at least the temperature of the 5 % equilibrium-moisture line at this pressure \
+                    for metastable vapour",
+        })
+    }
 }

@@ -302,3 +302,27 @@ fn metastable_vapour_range() {
     assert!(t < sat.t.kelvin() - 5.0, "the range is not empty: {t}");
     assert_eq!(out_of_range_quantity(at(1.0, t)), "temperature [K]");
 }
+
+/// At the critical point the saturated phases are one: h'' − h' = 0 and
+/// v'' = v', whether it is reached by pressure (eq. 31 puts Tsat(pc)
+/// 1.2e-9 K below Tc) or by temperature; and the latent heat falls steadily
+/// to zero as Tc is approached.
+#[test]
+fn latent_heat_vanishes_at_the_critical_point() {
+    let by_pressure = Saturation::at_pressure(Pressure::from_mpa(22.064)).unwrap();
+    let by_temperature = Saturation::at_temperature(Temperature::from_kelvin(647.096)).unwrap();
+    for sat in [by_pressure, by_temperature] {
+        assert_eq!(sat.hfg().kj_per_kg(), 0.0, "{sat:?}");
+        assert_eq!(sat.liquid.v, sat.vapour.v, "{sat:?}");
+        assert_eq!(sat.liquid.s, sat.vapour.s, "{sat:?}");
+    }
+    let mut previous = f64::INFINITY;
+    for k in 0..=32 {
+        let t = 647.096 - 10f64.powf(-0.25 * f64::from(k));
+        let sat = Saturation::at_temperature(Temperature::from_kelvin(t)).unwrap();
+        let hfg = sat.hfg().kj_per_kg();
+        assert!(hfg > 0.0 && hfg < previous, "T = {t} K: hfg = {hfg}");
+        previous = hfg;
+    }
+    assert!(previous < 0.05, "hfg 1e-8 K below Tc = {previous}");
+}

@@ -545,67 +545,89 @@ fn saturated_estimates_match_published_values() {
 }
 
 /// Both saturated densities reproduce p_sat(T) on the forward equation, on
-/// their own side of the critical density, and the dome narrows up to Tc.
-///
-/// Within about 3e-5 K of Tc the loop of the region-3 isotherm is lower
-/// than the saturation pressure of eq. 30: the two equations disagree there
-/// by a few 1e-11 (at Tc itself, eq. 30 gives 22.0640000003 MPa and the
-/// region-3 equation 22.0639999999 MPa at ρc). No vapour density then
-/// reaches p_sat, and the vapour spinodal, the closest, is returned.
+/// their own side of the critical density, and the dome narrows, from
+/// 623.15 K to the start of the critical band (Tc − 1 mK) where they are
+/// still solved for.
 #[test]
 fn saturated_densities_lie_on_the_saturation_pressure() {
-    let approach = (0..=7).map(|k| TC - 10f64.powi(-k));
-    let temperatures = (0..92)
-        .map(|k| T_13 + 0.25 * f64::from(k))
-        .chain(approach)
-        .chain([TC]);
+    let approach = (0..=3).map(|k| TC - 10f64.powi(-k));
+    let temperatures = (0..92).map(|k| T_13 + 0.25 * f64::from(k)).chain(approach);
     let mut previous = (f64::INFINITY, 0.0);
     for t in temperatures {
         let ps = region4::psat(t);
         let liquid = rho_saturated_liquid(t).unwrap();
         let vapour = rho_saturated_vapour(t).unwrap();
-        let tolerance = if TC - t > 1e-4 {
-            FORWARD_TOLERANCE
-        } else {
-            1e-10
-        };
         assert_close(
             region3::p(liquid, t),
             ps,
-            tolerance,
+            FORWARD_TOLERANCE,
             &format!("p(ρ'({t} K))"),
         );
         assert_close(
             region3::p(vapour, t),
             ps,
-            tolerance,
+            FORWARD_TOLERANCE,
             &format!("p(ρ''({t} K))"),
         );
         assert!(
             vapour < RHOC && RHOC < liquid,
             "T = {t} K: ρ'' = {vapour}, ρ' = {liquid}"
         );
-        if TC - t > 1e-4 {
-            assert!(
-                liquid < previous.0 && vapour > previous.1,
-                "T = {t} K: the dome must narrow"
-            );
-        }
+        assert!(
+            liquid < previous.0 && vapour > previous.1,
+            "T = {t} K: the dome must narrow"
+        );
         previous = (liquid, vapour);
     }
 }
 
-/// At the critical temperature the two densities meet at the critical
-/// density. The region-3 equation puts p(ρc, Tc) within 3e-12 of pc, and
-/// the isotherm is cubic there, so that mismatch moves the density by up to
-/// about 0.1 kg/m³.
+/// In the last millikelvin below Tc the densities close the dome: they join
+/// the solved ones continuously at Tc − 1 mK, narrow steadily, stay close to
+/// p_sat(T) on the forward equation (whose isotherms are nearly flat there)
+/// and meet at the critical density where the saturation line ends.
 #[test]
-fn saturated_densities_meet_at_the_critical_point() {
-    let liquid = rho_saturated_liquid(TC).unwrap();
-    let vapour = rho_saturated_vapour(TC).unwrap();
-    assert!((liquid - RHOC).abs() < 0.2, "ρ'(Tc) = {liquid}");
-    assert!((vapour - RHOC).abs() < 0.2, "ρ''(Tc) = {vapour}");
-    assert!(vapour <= liquid);
+fn saturated_densities_close_the_dome_at_the_critical_point() {
+    let start = TC - 1e-3;
+    let solved = (
+        rho_saturated_liquid(start).unwrap(),
+        rho_saturated_vapour(start).unwrap(),
+    );
+    let just_inside = start + 1e-12;
+    assert_close(
+        rho_saturated_liquid(just_inside).unwrap(),
+        solved.0,
+        1e-9,
+        "ρ' entering the band",
+    );
+    assert_close(
+        rho_saturated_vapour(just_inside).unwrap(),
+        solved.1,
+        1e-9,
+        "ρ'' entering the band",
+    );
+    let mut previous = solved;
+    for k in 1..=36 {
+        let t = TC - 1e-3 * 10f64.powf(-0.25 * f64::from(k));
+        let liquid = rho_saturated_liquid(t).unwrap();
+        let vapour = rho_saturated_vapour(t).unwrap();
+        let at = format!("T = Tc − {:.1e} K", TC - t);
+        assert!(
+            vapour <= RHOC && RHOC <= liquid,
+            "{at}: ρ'' = {vapour}, ρ' = {liquid}"
+        );
+        assert!(
+            liquid <= previous.0 && vapour >= previous.1,
+            "{at}: the dome must narrow"
+        );
+        let ps = region4::psat(t);
+        assert_close(region3::p(liquid, t), ps, 1e-9, &format!("p(ρ'), {at}"));
+        assert_close(region3::p(vapour, t), ps, 1e-9, &format!("p(ρ''), {at}"));
+        previous = (liquid, vapour);
+    }
+    for t in [region4::tsat(PC), TC] {
+        assert_eq!(rho_saturated_liquid(t).unwrap(), RHOC, "ρ'({t} K)");
+        assert_eq!(rho_saturated_vapour(t).unwrap(), RHOC, "ρ''({t} K)");
+    }
 }
 
 /// The subregion chosen for a point, when it differs from a neighbour's and

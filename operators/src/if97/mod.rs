@@ -63,8 +63,11 @@ pub fn state_ps(p: Pressure, s: SpecificEntropy) -> Result<State> {
     state::evaluate(solve::point_ps(p.mpa(), s.kj_per_kg_k())?)
 }
 
-/// The state at specific enthalpy and specific entropy (regions 1–4;
-/// region 5 has no (h, s) backward equation and is refused).
+/// The state at specific enthalpy and specific entropy (every region).
+///
+/// Regions 1 to 4 start from the backward equations of SR2-01 and SR4-04;
+/// region 5, for which IAPWS publishes no (h, s) equation, starts from its
+/// 1073.15 K edge. Every state is then solved on the forward equations.
 pub fn state_hs(h: SpecificEnthalpy, s: SpecificEntropy) -> Result<State> {
     state::evaluate(hs::solve_hs(h.kj_per_kg(), s.kj_per_kg_k())?)
 }

@@ -34,6 +34,7 @@ mod region3_vpt;
 mod region4;
 mod region5;
 mod saturation;
+mod series;
 mod solve;
 mod state;
 

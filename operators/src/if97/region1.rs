@@ -3,14 +3,12 @@
 //!
 //! Units: p [MPa], T [K], h [kJ/kg], s [kJ/(kg K)].
 
-pub(super) mod series;
-
 #[cfg(test)]
 pub(super) mod checks;
 
 use super::constants::R;
 use super::props::Props;
-use series::{Powers, Term, d_db, series, sums};
+use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing pressure p* of eq. 7 [MPa].
 const P_STAR: f64 = 16.53;

@@ -7,7 +7,7 @@
 use super::boundaries::{b2bc_p, h2ab};
 use super::constants::R;
 use super::props::Props;
-use super::region1::series::{Powers, Term, d_db, series, sums};
+use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing temperature T* of eq. 15 [K]; the reducing pressure p* is 1 MPa.
 const T_STAR: f64 = 540.0;

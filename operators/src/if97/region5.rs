@@ -5,7 +5,7 @@
 
 use super::constants::R;
 use super::props::Props;
-use super::region1::series::{Powers, Term, d_db, series, sums};
+use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing temperature T* of eq. 32 [K]; the reducing pressure p* is 1 MPa.
 const T_STAR: f64 = 1000.0;

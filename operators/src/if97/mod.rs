@@ -37,6 +37,8 @@ mod saturation;
 mod series;
 mod solve;
 mod state;
+#[cfg(test)]
+mod test_support;
 
 pub use error::{If97Error, Result};
 pub use saturation::Saturation;

@@ -3,9 +3,6 @@
 //!
 //! Units: p [MPa], T [K], h [kJ/kg], s [kJ/(kg K)].
 
-#[cfg(test)]
-pub(super) mod checks;
-
 use super::constants::R;
 use super::props::Props;
 use super::series::{Powers, Term, d_db, series, sums};
@@ -206,9 +203,11 @@ pub(crate) fn p_hs(h: f64, s: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::checks::{Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row};
     use super::*;
     use crate::if97::region4::psat;
+    use crate::if97::test_support::{
+        Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
+    };
     use proptest::prelude::*;
 
     /// R7-97(2012) table 5.

@@ -620,10 +620,10 @@ pub(crate) fn p_hs(h: f64, s: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::if97::boundaries::b23_p;
-    use crate::if97::region1::checks::{
+    use crate::if97::region4::psat;
+    use crate::if97::test_support::{
         Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
     };
-    use crate::if97::region4::psat;
     use proptest::prelude::*;
 
     /// R7-97(2012) table 15.

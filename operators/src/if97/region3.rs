@@ -190,14 +190,7 @@ pub(crate) fn p(rho: f64, t: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn assert_rel(actual: f64, expected: f64, tol: f64, what: &str) {
-        let rel = ((actual - expected) / expected).abs();
-        assert!(
-            rel <= tol,
-            "{what}: {actual} vs {expected} (relative error {rel:e})"
-        );
-    }
+    use crate::if97::test_support::assert_rel;
 
     /// R7-97(2012) table 33: properties at (T, ρ) = (650 K, 500 kg/m³),
     /// (650 K, 200 kg/m³), (750 K, 500 kg/m³).
@@ -220,14 +213,14 @@ mod tests {
         ];
         for (t, rho, p, h, u, s, cp, w) in table {
             let props = props(rho, t);
-            assert_rel(props.p, p, 1e-8, "p");
-            assert_rel(props.h, h, 1e-8, "h");
-            assert_rel(props.u, u, 1e-8, "u");
-            assert_rel(props.s, s, 1e-8, "s");
-            assert_rel(props.cp, cp, 1e-8, "cp");
-            assert_rel(props.w, w, 1e-8, "w");
-            assert_rel(props.v, 1.0 / rho, 1e-15, "v");
-            assert_rel(super::p(rho, t), p, 1e-8, "p alone");
+            assert_rel("p", props.p, p, 1e-8);
+            assert_rel("h", props.h, h, 1e-8);
+            assert_rel("u", props.u, u, 1e-8);
+            assert_rel("s", props.s, s, 1e-8);
+            assert_rel("cp", props.cp, cp, 1e-8);
+            assert_rel("w", props.w, w, 1e-8);
+            assert_rel("v", props.v, 1.0 / rho, 1e-15);
+            assert_rel("p alone", super::p(rho, t), p, 1e-8);
         }
     }
 
@@ -236,7 +229,7 @@ mod tests {
     fn internal_consistency() {
         for (rho, t) in [(300.0, 700.0), (600.0, 630.0), (150.0, 800.0)] {
             let props = props(rho, t);
-            assert_rel(props.u, props.h - props.p * 1e3 * props.v, 1e-13, "u");
+            assert_rel("u", props.u, props.h - props.p * 1e3 * props.v, 1e-13);
             assert!(props.cp > props.cv && props.cv > 0.0 && props.w > 0.0);
         }
     }
@@ -252,22 +245,22 @@ mod tests {
         ] {
             let d = derivatives(rho, t);
             let props = props(rho, t);
-            assert_rel(d.p, props.p, 1e-14, "p");
-            assert_rel(d.h, props.h, 1e-14, "h");
-            assert_rel(d.s, props.s, 1e-14, "s");
+            assert_rel("p", d.p, props.p, 1e-14);
+            assert_rel("h", d.h, props.h, 1e-14);
+            assert_rel("s", d.s, props.s, 1e-14);
             let (dr, dt) = (1e-4 * rho, 1e-4 * t);
             let at = |rho, t| derivatives(rho, t);
             let (rp, rm) = (at(rho + dr, t), at(rho - dr, t));
             let (tp, tm) = (at(rho, t + dt), at(rho, t - dt));
             let fd = |plus: f64, minus: f64, step: f64| (plus - minus) / (2.0 * step);
-            assert_rel(d.dp_drho, fd(rp.p, rm.p, dr), 1e-6, "dp/drho");
-            assert_rel(d.dh_drho, fd(rp.h, rm.h, dr), 1e-6, "dh/drho");
-            assert_rel(d.ds_drho, fd(rp.s, rm.s, dr), 1e-6, "ds/drho");
-            assert_rel(d.dp_dt, fd(tp.p, tm.p, dt), 1e-6, "dp/dT");
-            assert_rel(d.dh_dt, fd(tp.h, tm.h, dt), 1e-6, "dh/dT");
-            assert_rel(d.ds_dt, fd(tp.s, tm.s, dt), 1e-6, "ds/dT");
+            assert_rel("dp/drho", d.dp_drho, fd(rp.p, rm.p, dr), 1e-6);
+            assert_rel("dh/drho", d.dh_drho, fd(rp.h, rm.h, dr), 1e-6);
+            assert_rel("ds/drho", d.ds_drho, fd(rp.s, rm.s, dr), 1e-6);
+            assert_rel("dp/dT", d.dp_dt, fd(tp.p, tm.p, dt), 1e-6);
+            assert_rel("dh/dT", d.dh_dt, fd(tp.h, tm.h, dt), 1e-6);
+            assert_rel("ds/dT", d.ds_dt, fd(tp.s, tm.s, dt), 1e-6);
             // cv = T (∂s/∂T)_ρ.
-            assert_rel(props.cv, t * d.ds_dt, 1e-13, "cv");
+            assert_rel("cv", props.cv, t * d.ds_dt, 1e-13);
         }
     }
 }

@@ -84,7 +84,7 @@ pub(crate) fn h(p: f64, t: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::if97::region1::checks::{
+    use crate::if97::test_support::{
         Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
     };
     use proptest::prelude::*;

@@ -8,11 +8,10 @@ use super::subregion::Subregion;
 use super::tables::*;
 use super::{rho_pt, rho_saturated_liquid, rho_saturated_vapour};
 use crate::if97::constants::{PC, RHOC, T_13, T_B23_MAX, TC};
+use crate::if97::test_support::{TABLE_TOLERANCE, assert_rel, relative};
 use crate::if97::{If97Error, boundaries, region3, region4};
 use proptest::prelude::*;
 
-/// The tables print 9 or 10 significant digits.
-const TABLE_TOLERANCE: f64 = 1e-8;
 /// How well a refined density reproduces p on the forward equation. The
 /// forward pressure itself is only good to about 1e-12 in the dense liquid
 /// near 623 K, where the terms of δφ_δ cancel by four orders of magnitude;
@@ -25,18 +24,6 @@ type Point = (f64, f64, f64);
 type Verified = (&'static Subregion, [Point; 2]);
 /// A boundary equation T(p).
 type Boundary = fn(f64) -> f64;
-
-fn relative(actual: f64, expected: f64) -> f64 {
-    ((actual - expected) / expected).abs()
-}
-
-fn assert_close(actual: f64, expected: f64, tolerance: f64, what: &str) {
-    let error = relative(actual, expected);
-    assert!(
-        error <= tolerance,
-        "{what}: got {actual:.12e}, expected {expected:.12e} (relative error {error:.2e})"
-    );
-}
 
 #[test]
 fn table_3_boundary_equations() {
@@ -53,23 +40,23 @@ fn table_3_boundary_equations() {
         ("T3rx", t3rx, 22.0, 6.482_622_754e2),
     ];
     for (name, boundary, p, t) in cases {
-        assert_close(boundary(p), t, TABLE_TOLERANCE, &format!("{name}({p} MPa)"));
+        assert_rel(&format!("{name}({p} MPa)"), boundary(p), t, TABLE_TOLERANCE);
     }
 }
 
 #[test]
 fn table_11_auxiliary_boundary_equations() {
-    assert_close(
+    assert_rel(
+        "T3uv(22.3 MPa)",
         t3uv(22.3),
         6.477_996_121e2,
         TABLE_TOLERANCE,
-        "T3uv(22.3 MPa)",
     );
-    assert_close(
+    assert_rel(
+        "T3wx(22.3 MPa)",
         t3wx(22.3),
         6.482_049_480e2,
         TABLE_TOLERANCE,
-        "T3wx(22.3 MPa)",
     );
 }
 
@@ -266,11 +253,11 @@ const TABLE_13: [Verified; 6] = [
 fn check_volumes(table: &[Verified]) {
     for (sub, points) in table {
         for &(p, t, v) in points {
-            assert_close(
+            assert_rel(
+                &format!("v{}({p} MPa, {t} K)", sub.name),
                 sub.v(p, t),
                 v,
                 TABLE_TOLERANCE,
-                &format!("v{}({p} MPa, {t} K)", sub.name),
             );
         }
     }
@@ -311,11 +298,11 @@ const TABLE_33: [(f64, f64, f64); 3] = [
 #[test]
 fn table_33_forward_pressure() {
     for (t, rho, p) in TABLE_33 {
-        assert_close(
+        assert_rel(
+            &format!("p({rho} kg/m³, {t} K)"),
             isotherm_point(rho, t).p,
             p,
             TABLE_TOLERANCE,
-            &format!("p({rho} kg/m³, {t} K)"),
         );
     }
 }
@@ -332,11 +319,11 @@ fn forward_slope_matches_finite_difference() {
     ] {
         let h = 1e-4 * rho;
         let numeric = (isotherm_point(rho + h, t).p - isotherm_point(rho - h, t).p) / (2.0 * h);
-        assert_close(
+        assert_rel(
+            &format!("dp/dρ({rho}, {t})"),
             isotherm_point(rho, t).slope,
             numeric,
             1e-7,
-            &format!("dp/dρ({rho}, {t})"),
         );
     }
 }
@@ -351,24 +338,24 @@ fn table_33_rho_pt_inverts_the_forward_points() {
         let IsothermPoint { p, slope, .. } = isotherm_point(rho, t);
         let found = rho_pt(p, t).unwrap();
         let amplification = (p / (rho * slope)).max(1.0);
-        assert_close(
+        assert_rel(
+            &format!("ρ at the exact p of ({rho} kg/m³, {t} K)"),
             found,
             rho,
             FORWARD_TOLERANCE * amplification,
-            &format!("ρ at the exact p of ({rho} kg/m³, {t} K)"),
         );
         let found = rho_pt(p_printed, t).unwrap();
-        assert_close(
+        assert_rel(
+            &format!("ρ({p_printed} MPa, {t} K)"),
             found,
             rho,
             TABLE_TOLERANCE * amplification,
-            &format!("ρ({p_printed} MPa, {t} K)"),
         );
-        assert_close(
+        assert_rel(
+            "forward p at the result",
             isotherm_point(found, t).p,
             p_printed,
             FORWARD_TOLERANCE,
-            "forward p at the result",
         );
     }
 }
@@ -383,11 +370,11 @@ fn rho_pt_is_consistent_with_the_region_3_module() {
         (50.0, 630.0),
     ] {
         let rho = rho_pt(p, t).unwrap();
-        assert_close(
+        assert_rel(
+            &format!("region3::p at ({p} MPa, {t} K)"),
             region3::p(rho, t),
             p,
             FORWARD_TOLERANCE,
-            &format!("region3::p at ({p} MPa, {t} K)"),
         );
     }
 }
@@ -466,17 +453,17 @@ fn bad_inputs_give_errors_not_panics() {
 /// saturation line of region 3; here by 5e-5 (liquid) and 1.5e-4 (vapour).
 #[test]
 fn saturated_densities_agree_with_iapws_95_table_8() {
-    assert_close(
+    assert_rel(
+        "ρ'(625 K)",
         rho_saturated_liquid(625.0).unwrap(),
         567.090_385,
         3e-4,
-        "ρ'(625 K)",
     );
-    assert_close(
+    assert_rel(
+        "ρ''(625 K)",
         rho_saturated_vapour(625.0).unwrap(),
         118.290_280,
         3e-4,
-        "ρ''(625 K)",
     );
 }
 
@@ -506,17 +493,17 @@ fn saturated_estimates_match_published_values() {
             1.0 / saturated_liquid(ps).v(ps, t),
             1.0 / saturated_vapour(ps).v(ps, t),
         );
-        assert_close(
+        assert_rel(
+            &format!("estimate of ρ'({t} K)"),
             liquid_estimate,
             liquid,
             TABLE_TOLERANCE,
-            &format!("estimate of ρ'({t} K)"),
         );
-        assert_close(
+        assert_rel(
+            &format!("estimate of ρ''({t} K)"),
             vapour_estimate,
             vapour,
             TABLE_TOLERANCE,
-            &format!("estimate of ρ''({t} K)"),
         );
         let inconsistency = if t <= 640.0 {
             1e-5
@@ -529,17 +516,17 @@ fn saturated_estimates_match_published_values() {
             rho_saturated_liquid(t).unwrap(),
             rho_saturated_vapour(t).unwrap(),
         );
-        assert_close(
+        assert_rel(
+            &format!("ρ'({t} K)"),
             refined.0,
             liquid_estimate,
             inconsistency,
-            &format!("ρ'({t} K)"),
         );
-        assert_close(
+        assert_rel(
+            &format!("ρ''({t} K)"),
             refined.1,
             vapour_estimate,
             inconsistency,
-            &format!("ρ''({t} K)"),
         );
     }
 }
@@ -557,17 +544,17 @@ fn saturated_densities_lie_on_the_saturation_pressure() {
         let ps = region4::psat(t);
         let liquid = rho_saturated_liquid(t).unwrap();
         let vapour = rho_saturated_vapour(t).unwrap();
-        assert_close(
+        assert_rel(
+            &format!("p(ρ'({t} K))"),
             region3::p(liquid, t),
             ps,
             FORWARD_TOLERANCE,
-            &format!("p(ρ'({t} K))"),
         );
-        assert_close(
+        assert_rel(
+            &format!("p(ρ''({t} K))"),
             region3::p(vapour, t),
             ps,
             FORWARD_TOLERANCE,
-            &format!("p(ρ''({t} K))"),
         );
         assert!(
             vapour < RHOC && RHOC < liquid,
@@ -593,17 +580,17 @@ fn saturated_densities_close_the_dome_at_the_critical_point() {
         rho_saturated_vapour(start).unwrap(),
     );
     let just_inside = start + 1e-12;
-    assert_close(
+    assert_rel(
+        "ρ' entering the band",
         rho_saturated_liquid(just_inside).unwrap(),
         solved.0,
         1e-9,
-        "ρ' entering the band",
     );
-    assert_close(
+    assert_rel(
+        "ρ'' entering the band",
         rho_saturated_vapour(just_inside).unwrap(),
         solved.1,
         1e-9,
-        "ρ'' entering the band",
     );
     let mut previous = solved;
     for k in 1..=36 {
@@ -620,8 +607,8 @@ fn saturated_densities_close_the_dome_at_the_critical_point() {
             "{at}: the dome must narrow"
         );
         let ps = region4::psat(t);
-        assert_close(region3::p(liquid, t), ps, 1e-9, &format!("p(ρ'), {at}"));
-        assert_close(region3::p(vapour, t), ps, 1e-9, &format!("p(ρ''), {at}"));
+        assert_rel(&format!("p(ρ'), {at}"), region3::p(liquid, t), ps, 1e-9);
+        assert_rel(&format!("p(ρ''), {at}"), region3::p(vapour, t), ps, 1e-9);
         previous = (liquid, vapour);
     }
     for t in [region4::tsat(PC), TC] {
@@ -701,11 +688,11 @@ fn rho_pt_near_the_critical_point() {
         for dp in offsets {
             let (p, t) = (PC + dp, TC + dt);
             let rho = rho_pt(p, t).unwrap_or_else(|e| panic!("({p} MPa, {t} K): {e}"));
-            assert_close(
+            assert_rel(
+                &format!("p at ({p} MPa, {t} K)"),
                 region3::p(rho, t),
                 p,
                 FORWARD_TOLERANCE,
-                &format!("p at ({p} MPa, {t} K)"),
             );
             if t < TC {
                 if p >= region4::psat(t) {

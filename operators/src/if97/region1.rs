@@ -322,11 +322,14 @@ mod tests {
             prop_assert!((back - t).abs() <= 0.025, "T = {t}, p = {p}: {back}");
         }
 
+        /// The fast path sums the same terms in another order: it agrees to
+        /// round-off of terms the size of R·T* ≈ 640 kJ/kg, which near 273.16 K,
+        /// where h passes through zero, is far more than round-off of h.
         #[test]
         fn h_is_u_plus_pv_and_matches_the_fast_path((p, t) in region_1()) {
             let all = props(p, t);
             prop_assert!((all.u + 1000.0 * p * all.v - all.h).abs() <= 1e-12 * all.h.abs().max(1.0));
-            prop_assert!((h(p, t) - all.h).abs() <= 1e-12 * all.h.abs().max(1.0));
+            prop_assert!((h(p, t) - all.h).abs() <= 1e-12 * all.h.abs().max(R * T_STAR));
         }
     }
 }

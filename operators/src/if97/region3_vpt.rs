@@ -17,7 +17,6 @@
 //! Units: p [MPa], T [K], v [m³/kg], ρ [kg/m³].
 
 mod division;
-mod forward;
 mod newton;
 mod subregion;
 mod tables;

@@ -2,12 +2,12 @@
 //! properties of the refined densities.
 
 use super::division::*;
-use super::forward::{IsothermPoint, isotherm_point};
 use super::newton::{self, Branch};
 use super::subregion::Subregion;
 use super::tables::*;
 use super::{rho_pt, rho_saturated_liquid, rho_saturated_vapour};
 use crate::if97::constants::{PC, RHOC, T_13, T_B23_MAX, TC};
+use crate::if97::region3::{IsothermPoint, isotherm_point};
 use crate::if97::test_support::{TABLE_TOLERANCE, assert_rel, relative};
 use crate::if97::{If97Error, boundaries, region3, region4};
 use proptest::prelude::*;

@@ -24,6 +24,7 @@
 mod boundaries;
 pub mod constants;
 mod error;
+mod gibbs;
 mod hs;
 mod props;
 mod region1;

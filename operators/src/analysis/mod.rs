@@ -10,7 +10,10 @@
 //! - [`heat_loss`]: heat loss of bare and insulated pipes, and the steam it condenses;
 //! - [`pressure_drop`]: Darcy–Weisbach with Colebrook, fittings, elevation, velocity check;
 //! - [`condensate`]: the value of condensate recovery;
-//! - [`balance`]: mass and energy balance of the system.
+//! - [`balance`]: mass and energy balance of the system;
+//! - [`signal`]: one signal summarised over a window, and whether it is usable;
+//! - [`loss_pricing`]: the energy reference and prices every loss is valued at;
+//! - [`trap_status`]: the state of each steam trap, its confidence and loss.
 
 pub mod balance;
 pub mod condensate;
@@ -18,7 +21,10 @@ pub mod error;
 pub mod flash;
 pub mod heat_loss;
 pub mod leak;
+pub mod loss_pricing;
 pub mod pressure_drop;
+pub mod signal;
 pub mod trap_loss;
+pub mod trap_status;
 
 pub use error::CalcError;

@@ -13,10 +13,12 @@
 //! - [`balance`]: mass and energy balance of the system;
 //! - [`signal`]: one signal summarised over a window, and whether it is usable;
 //! - [`loss_pricing`]: the energy reference and prices every loss is valued at;
-//! - [`trap_status`]: the state of each steam trap, its confidence and loss.
+//! - [`trap_status`]: the state of each steam trap, its confidence and loss;
+//! - [`cusum`]: the sequential change detector behind leak detection.
 
 pub mod balance;
 pub mod condensate;
+pub mod cusum;
 pub mod error;
 pub mod flash;
 pub mod heat_loss;
@@ -26,5 +28,8 @@ pub mod pressure_drop;
 pub mod signal;
 pub mod trap_loss;
 pub mod trap_status;
+
+#[cfg(test)]
+mod test_noise;
 
 pub use error::CalcError;

@@ -12,7 +12,12 @@
 //! μ and σ are given, or learned over the first `warmup_windows` windows
 //! (mean and sample standard deviation, Welford's algorithm) and then held
 //! fixed: an adapting reference would slowly absorb the very shift it is
-//! meant to find. σ is never taken below `min_sigma`, and δ never below
+//! meant to find. Estimated parameters make a CUSUM alarm much more often
+//! than its nominal rate when the warm-up happens to be quiet (Jones, Champ
+//! & Rigdon, *Technometrics* 46 (2004) 156), so a learned σ is raised by
+//! one standard error of itself, σ̂ (1 + 1/√(2(n − 1))), and by √(1 + 1/n)
+//! when the mean is learned too (the deviations from an estimated mean
+//! carry its error). σ is never taken below `min_sigma`, and δ never below
 //! `min_shift_sigmas` σ, which bounds the false-alarm rate whatever the
 //! noise.
 //!
@@ -221,6 +226,20 @@ impl Welford {
             (self.m2 / f64::from(self.n - 1)).sqrt()
         }
     }
+
+    /// The sample σ raised by one standard error of itself, σ̂/√(2(n − 1)),
+    /// and, when the mean is estimated too, by √(1 + 1/n) for the error of
+    /// that mean (see the module docs).
+    fn conservative_sigma(&self, mean_estimated: bool) -> f64 {
+        let n = f64::from(self.n.max(2));
+        let se_factor = 1.0 + 1.0 / (2.0 * (n - 1.0)).sqrt();
+        let mean_factor = if mean_estimated {
+            (1.0 + 1.0 / n).sqrt()
+        } else {
+            1.0
+        };
+        self.sample_sigma() * se_factor * mean_factor
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -340,7 +359,10 @@ impl Cusum {
         self.warm.push(x);
         if self.warm.n >= self.settings.warmup_windows {
             let mean = self.settings.baseline.unwrap_or(self.warm.mean);
-            let sigma = self.settings.sigma.unwrap_or(self.warm.sample_sigma());
+            let sigma = self.settings.sigma.unwrap_or_else(|| {
+                self.warm
+                    .conservative_sigma(self.settings.baseline.is_none())
+            });
             if mean.is_finite() && sigma.is_finite() {
                 self.reference = Some(self.reference_for(mean, sigma));
             } else {

@@ -14,7 +14,8 @@
 //! - [`signal`]: one signal summarised over a window, and whether it is usable;
 //! - [`loss_pricing`]: the energy reference and prices every loss is valued at;
 //! - [`trap_status`]: the state of each steam trap, its confidence and loss;
-//! - [`cusum`]: the sequential change detector behind leak detection.
+//! - [`cusum`]: the sequential change detector behind leak detection;
+//! - [`leak_detection`]: leaks from the balance residual and ultrasound, fused, sized and ranked.
 
 pub mod balance;
 pub mod condensate;
@@ -23,6 +24,7 @@ pub mod error;
 pub mod flash;
 pub mod heat_loss;
 pub mod leak;
+pub mod leak_detection;
 pub mod loss_pricing;
 pub mod pressure_drop;
 pub mod signal;

@@ -15,7 +15,8 @@
 //! - [`loss_pricing`]: the energy reference and prices every loss is valued at;
 //! - [`trap_status`]: the state of each steam trap, its confidence and loss;
 //! - [`cusum`]: the sequential change detector behind leak detection;
-//! - [`leak_detection`]: leaks from the balance residual and ultrasound, fused, sized and ranked.
+//! - [`leak_detection`]: leaks from the balance residual and ultrasound, fused, sized and ranked;
+//! - [`plant_balance`]: one plant's mass and energy balance per window, with the loss breakdown.
 
 pub mod balance;
 pub mod condensate;
@@ -26,6 +27,7 @@ pub mod heat_loss;
 pub mod leak;
 pub mod leak_detection;
 pub mod loss_pricing;
+pub mod plant_balance;
 pub mod pressure_drop;
 pub mod signal;
 pub mod trap_loss;

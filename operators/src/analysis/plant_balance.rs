@@ -1012,6 +1012,14 @@ impl PlantBalance {
     pub fn efficiency(&self) -> f64 {
         self.energy.efficiency
     }
+
+    /// Money a day of operation of one loss category: its cost a year
+    /// over the operating days (operating hours / 24); 0 without operating hours.
+    pub fn cost_per_day(&self, category: LossCategory) -> f64 {
+        let hours = self.pricing.operating_time_per_year.h();
+        let per_day = self.losses.get(category).cost_per_year * 24.0 / hours;
+        if per_day.is_finite() { per_day } else { 0.0 }
+    }
 }
 
 #[cfg(test)]

@@ -71,11 +71,11 @@ impl fmt::Display for AlertKey {
 pub struct AlertPolicy {
     /// How urgent.
     pub severity: Severity,
-    /// How long the condition must hold before firing [ms].
+    /// How long the condition must hold before firing \[ms\].
     pub for_ms: u64,
-    /// How long it must be gone before resolving [ms].
+    /// How long it must be gone before resolving \[ms\].
     pub clear_for_ms: u64,
-    /// Notify again this often while it holds [ms]; `None`: once.
+    /// Notify again this often while it holds \[ms\]; `None`: once.
     pub repeat_ms: Option<u64>,
 }
 
@@ -135,11 +135,11 @@ pub struct AlertEvent {
     pub severity: Severity,
     /// Fired, repeated or resolved.
     pub kind: EventKind,
-    /// Event time of the observation that caused it [ms].
+    /// Event time of the observation that caused it \[ms\].
     pub time_ms: i64,
     /// The value observed then.
     pub value: f64,
-    /// When the alert fired [ms] (its own time for a Firing event).
+    /// When the alert fired \[ms\] (its own time for a Firing event).
     pub fired_at_ms: i64,
     /// One line for the people paged.
     pub message: String,
@@ -152,23 +152,23 @@ pub enum AlertPhase {
     Idle,
     /// The condition holds, not yet for long enough.
     Pending {
-        /// First observation that held [ms].
+        /// First observation that held \[ms\].
         since_ms: i64,
     },
     /// Firing, and the condition holds.
     Firing {
-        /// When it fired [ms].
+        /// When it fired \[ms\].
         fired_at_ms: i64,
-        /// Last notification [ms].
+        /// Last notification \[ms\].
         notified_ms: i64,
     },
     /// Firing, but the condition has stopped holding.
     Clearing {
-        /// When it fired [ms].
+        /// When it fired \[ms\].
         fired_at_ms: i64,
-        /// Last notification [ms].
+        /// Last notification \[ms\].
         notified_ms: i64,
-        /// First observation that did not hold [ms].
+        /// First observation that did not hold \[ms\].
         since_ms: i64,
     },
 }

@@ -70,17 +70,17 @@ use crate::units::{Length, MassFlow, Power, Pressure};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct BalanceLeakConfig {
-    /// Smallest leak worth detecting [kg/h].
+    /// Smallest leak worth detecting \[kg/h\].
     pub min_leak_kg_h: f64,
     /// The detectable shift is at least this many σ of the residual.
     pub min_shift_sigmas: f64,
     /// CUSUM decision interval h, in σ.
     pub decision_interval_sigmas: f64,
-    /// Noise σ of the residual [kg/h]; absent: learned in the warm-up.
+    /// Noise σ of the residual \[kg/h\]; absent: learned in the warm-up.
     pub sigma_kg_h: Option<f64>,
-    /// Least σ used [kg/h].
+    /// Least σ used \[kg/h\].
     pub min_sigma_kg_h: f64,
-    /// In-control residual [kg/h]; absent: learned in the warm-up.
+    /// In-control residual \[kg/h\]; absent: learned in the warm-up.
     pub baseline_kg_h: Option<f64>,
     /// Windows to learn what is not given.
     pub warmup_windows: u32,
@@ -135,17 +135,17 @@ impl BalanceLeakConfig {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct AcousticLeakConfig {
-    /// Smallest rise of the level worth detecting [dB].
+    /// Smallest rise of the level worth detecting \[dB\].
     pub min_excess_db: f64,
     /// The detectable rise is at least this many σ of the level.
     pub min_shift_sigmas: f64,
     /// CUSUM decision interval h, in σ.
     pub decision_interval_sigmas: f64,
-    /// Noise σ of the window mean level [dB]; absent: learned.
+    /// Noise σ of the window mean level \[dB\]; absent: learned.
     pub sigma_db: Option<f64>,
-    /// Least σ used [dB].
+    /// Least σ used \[dB\].
     pub min_sigma_db: f64,
-    /// The segment's healthy level [dB]; absent: learned.
+    /// The segment's healthy level \[dB\]; absent: learned.
     pub baseline_db: Option<f64>,
     /// Windows to learn what is not given.
     pub warmup_windows: u32,
@@ -155,11 +155,11 @@ pub struct AcousticLeakConfig {
     pub estimate_smoothing: f64,
     /// Readings a window needs for its mean to count.
     pub min_samples: u64,
-    /// Excess a hole of the calibration diameter produces [dB].
+    /// Excess a hole of the calibration diameter produces \[dB\].
     pub calibration_excess_db: f64,
-    /// Diameter of that hole [mm].
+    /// Diameter of that hole \[mm\].
     pub calibration_diameter_mm: f64,
-    /// Level change for a tenfold change of the leak's area (and flow) [dB].
+    /// Level change for a tenfold change of the leak's area (and flow) \[dB\].
     pub db_per_decade: f64,
 }
 
@@ -240,9 +240,9 @@ pub struct PriorityConfig {
     pub safety_weight: f64,
     /// Cost a year at which the cost term is one half (plant currency).
     pub cost_reference_per_year: f64,
-    /// Size at which the size term is one half [kg/h].
+    /// Size at which the size term is one half \[kg/h\].
     pub size_reference_kg_h: f64,
-    /// Gauge pressure from which the safety term is 1 [barg].
+    /// Gauge pressure from which the safety term is 1 \[barg\].
     pub safety_reference_barg: f64,
     /// Safety term of a leak not located.
     pub unlocated_safety: f64,
@@ -390,13 +390,13 @@ pub struct AcousticLeakStatus {
     pub ended: bool,
     /// CUSUM statistic over its decision interval (detection above 1).
     pub statistic: f64,
-    /// This window's mean level, if usable [dB].
+    /// This window's mean level, if usable \[dB\].
     pub level_db: Option<f64>,
-    /// The segment's healthy level [dB].
+    /// The segment's healthy level \[dB\].
     pub baseline_db: Option<f64>,
-    /// Noise of the window mean [dB].
+    /// Noise of the window mean \[dB\].
     pub sigma_db: Option<f64>,
-    /// Estimated rise above the healthy level while detected [dB].
+    /// Estimated rise above the healthy level while detected \[dB\].
     pub excess_db: Option<f64>,
     /// Window time the leak is dated to.
     pub since_ms: Option<i64>,

@@ -46,7 +46,7 @@
 //! # Condensate
 //!
 //! Where each consumer's and each main's condensate goes follows the
-//! plant's network ([`condensate_path`]): flashed and vented at receivers,
+//! plant's network (the `condensate_path` submodule): flashed and vented at receivers,
 //! drains and venting flash vessels (flash: m x (h_g − h_makeup)), drained
 //! (condensate: m (h_f,atm − h_makeup)), recovered as flash steam, or
 //! returned. A metered return replaces the modelled one; a meter that
@@ -86,7 +86,7 @@ use crate::units::{
     MassFlow, Power, Pressure, STANDARD_ATMOSPHERE_PA, SpecificEnthalpy, Temperature, Velocity,
 };
 
-/// A measured temperature this far above saturation marks superheated steam [K].
+/// A measured temperature this far above saturation marks superheated steam \[K\].
 pub const SUPERHEAT_MARGIN_K: f64 = 1.0;
 
 /// Closure tolerances.
@@ -94,9 +94,9 @@ pub const SUPERHEAT_MARGIN_K: f64 = 1.0;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 pub struct BalanceConfig {
-    /// The mass balance closes within ± this [%].
+    /// The mass balance closes within ± this \[%\].
     pub mass_tolerance_pct: f64,
-    /// The energy balance closes within ± this [%].
+    /// The energy balance closes within ± this \[%\].
     pub energy_tolerance_pct: f64,
 }
 

@@ -134,9 +134,13 @@ mod calculators {
             pipe.wind_speed = Velocity::from_m_per_s(v[7]);
             let _ = pipe_heat_loss(&pipe);
             let _ = condensation_rate_at_pressure(Power::from_w(v[0]), p(1));
-            let _ = churchill_chu_horizontal_cylinder(v[0], v[1]);
-            let _ = churchill_bernstein(v[0], v[1]);
-            let _ = mixed_convection(v[0], v[1]);
+            for nusselt in [
+                churchill_chu_horizontal_cylinder(v[0], v[1]),
+                churchill_bernstein(v[0], v[1]),
+                mixed_convection(v[0], v[1]),
+            ] {
+                prop_assert!(nusselt.map_or(true, f64::is_finite));
+            }
             let _ = friction_factor(v[0], v[1]);
             let _ = colebrook(v[0], v[1]);
             let _ = flow_regime(v[0]);

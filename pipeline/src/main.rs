@@ -20,6 +20,8 @@ enum Command {
     Calc(cli::calc::CalcArgs),
     /// Check a config file and report every error with its key and line.
     Validate(cli::validate::ValidateArgs),
+    /// Simulate a plant (with faults) and write its readings and a replay config.
+    Simulate(cli::simulate::SimulateArgs),
 }
 
 fn main() -> ExitCode {
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Calc(args) => cli::calc::run(args),
         Command::Validate(args) => cli::validate::run(args),
+        Command::Simulate(args) => cli::simulate::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -320,3 +320,57 @@ proptest! {
         }
     }
 }
+
+/// Answers the model cannot give are refused with the reason, not printed.
+#[test]
+fn pressure_drop_refuses_what_darcy_weisbach_cannot_model() {
+    let input = concat!(
+        r#"{"id": "sonic", "calc": "pressure_drop", "mass_flow": "500 t/h", "p_in": "10 barg", "x_in": 1, "d_inner": "10 mm", "length": "10 m"}"#,
+        "\n",
+        r#"{"id": "half", "calc": "pressure_drop", "mass_flow": "5 kg/s", "p_in": "10 barg", "x_in": 1, "d_inner": "102.3 mm", "length": "100 m"}"#,
+        "\n",
+        r#"{"id": "fine", "calc": "pressure_drop", "mass_flow": "5 t/h", "p_in": "10 barg", "x_in": 1, "d_inner": "102.3 mm", "length": "100 m"}"#,
+        "\n",
+    );
+    let (lines, _) = run_batch(input);
+    assert!(
+        lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("speed of sound"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("inlet pressure"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2]["ok"], true, "{}", lines[2]);
+}
+
+/// A bare number for a dimensioned input is an error that lists the units;
+/// an empty cash-flow list is an error; no rate means no discounting.
+#[test]
+fn input_errors_explain_themselves() {
+    let input = concat!(
+        r#"{"id": 1, "calc": "state", "p": "1 MPa", "t": 300}"#,
+        "\n",
+        r#"{"id": 2, "calc": "payback", "cashflows": []}"#,
+        "\n",
+        r#"{"id": 3, "calc": "payback", "cashflows": [-100, 60, 60]}"#,
+        "\n",
+    );
+    let (lines, _) = run_batch(input);
+    let unit_error = lines[0]["error"].as_str().unwrap();
+    assert!(
+        unit_error.contains("°C") && unit_error.contains("K"),
+        "{unit_error}"
+    );
+    assert!(lines[1]["error"].as_str().unwrap().contains("at least one"));
+    assert_eq!(lines[2]["simple_years"], lines[2]["discounted_years"]);
+    assert!((number(&lines[2], "simple_years") - 5.0 / 3.0).abs() < 1e-12);
+}

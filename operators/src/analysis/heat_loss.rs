@@ -150,26 +150,45 @@ pub struct PipeHeatLoss {
 }
 
 /// Churchill–Chu average Nusselt number of a horizontal isothermal cylinder
-/// in natural convection (Incropera eq. 9.34), Ra ≤ 10¹².
-pub fn churchill_chu_horizontal_cylinder(rayleigh: f64, prandtl: f64) -> f64 {
-    let shape = (1.0 + (0.559 / prandtl).powf(9.0 / 16.0)).powf(8.0 / 27.0);
-    let root = 0.60 + 0.387 * rayleigh.max(0.0).powf(1.0 / 6.0) / shape;
-    root * root
+/// in natural convection (Incropera eq. 9.34), for Ra ≤ 10¹² (beyond, an
+/// extrapolation).
+///
+/// Errors: a Rayleigh number that is negative or not finite, a Prandtl
+/// number that is not positive and finite.
+pub fn churchill_chu_horizontal_cylinder(rayleigh: f64, prandtl: f64) -> Result<f64> {
+    let ra = non_negative("Rayleigh number", rayleigh)?;
+    let pr = positive("Prandtl number", prandtl)?;
+    let shape = (1.0 + (0.559 / pr).powf(9.0 / 16.0)).powf(8.0 / 27.0);
+    let root = 0.60 + 0.387 * ra.powf(1.0 / 6.0) / shape;
+    finite("natural-convection Nusselt number", root * root)
 }
 
 /// Churchill–Bernstein average Nusselt number of a cylinder in cross flow
-/// (Incropera eq. 7.54), Re Pr ≥ 0.2.
-pub fn churchill_bernstein(reynolds: f64, prandtl: f64) -> f64 {
-    let re = reynolds.max(0.0);
-    let main = 0.62 * re.sqrt() * prandtl.powf(1.0 / 3.0)
-        / (1.0 + (0.4 / prandtl).powf(2.0 / 3.0)).powf(0.25);
-    0.3 + main * (1.0 + (re / 282_000.0).powf(5.0 / 8.0)).powf(4.0 / 5.0)
+/// (Incropera eq. 7.54), for Re Pr ≥ 0.2 (below, it tends to 0.3 and
+/// natural convection dominates the mixed value).
+///
+/// Errors: a Reynolds number that is negative or not finite, a Prandtl
+/// number that is not positive and finite.
+pub fn churchill_bernstein(reynolds: f64, prandtl: f64) -> Result<f64> {
+    let re = non_negative("Reynolds number", reynolds)?;
+    let pr = positive("Prandtl number", prandtl)?;
+    let main =
+        0.62 * re.sqrt() * pr.powf(1.0 / 3.0) / (1.0 + (0.4 / pr).powf(2.0 / 3.0)).powf(0.25);
+    let nu = 0.3 + main * (1.0 + (re / 282_000.0).powf(5.0 / 8.0)).powf(4.0 / 5.0);
+    finite("forced-convection Nusselt number", nu)
 }
 
 /// Mixed convection for transverse flow: Nu = (Nu_F³ + Nu_N³)^(1/3)
 /// (Incropera §9.9, n = 3).
-pub fn mixed_convection(nusselt_forced: f64, nusselt_natural: f64) -> f64 {
-    (nusselt_forced.powi(3) + nusselt_natural.powi(3)).cbrt()
+///
+/// Errors: either Nusselt number negative or not finite.
+pub fn mixed_convection(nusselt_forced: f64, nusselt_natural: f64) -> Result<f64> {
+    let forced = non_negative("forced-convection Nusselt number", nusselt_forced)?;
+    let natural = non_negative("natural-convection Nusselt number", nusselt_natural)?;
+    finite(
+        "mixed-convection Nusselt number",
+        (forced.powi(3) + natural.powi(3)).cbrt(),
+    )
 }
 
 /// The air side at one surface temperature.
@@ -257,10 +276,19 @@ impl Checked {
                 let air = air_properties(film, self.pressure)?;
                 let ra = G * air.beta_per_k * dt.abs() * d.powi(3)
                     / (air.nu_m2_per_s * air.alpha_m2_per_s);
-                let nu_n = churchill_chu_horizontal_cylinder(ra, air.prandtl);
-                let nu_f = (self.wind > 0.0)
-                    .then(|| churchill_bernstein(self.wind * d / air.nu_m2_per_s, air.prandtl));
-                let nu = nu_f.map_or(nu_n, |f| mixed_convection(f, nu_n));
+                let nu_n = churchill_chu_horizontal_cylinder(ra, air.prandtl)?;
+                let nu_f = if self.wind > 0.0 {
+                    Some(churchill_bernstein(
+                        self.wind * d / air.nu_m2_per_s,
+                        air.prandtl,
+                    )?)
+                } else {
+                    None
+                };
+                let nu = match nu_f {
+                    Some(forced) => mixed_convection(forced, nu_n)?,
+                    None => nu_n,
+                };
                 (nu * air.k.w_per_m_k() / d, Some(nu_n), nu_f)
             }
         };

@@ -184,9 +184,28 @@ pub fn isentropic_mass_flux(
     Ok((finite("mass flux", flux)?, choked))
 }
 
+/// Refuses an upstream pressure at or above the critical pressure: there
+/// the water is a dense supercritical fluid, not steam, and the orifice
+/// model (a compressible nozzle of constant isentropic exponent) does not
+/// describe it.
+fn check_below_critical(p: Pressure) -> Result<()> {
+    let mpa = p.mpa();
+    if mpa < if97::constants::PC {
+        Ok(())
+    } else {
+        Err(CalcError::OutOfRange {
+            name: "upstream pressure [MPa]",
+            value: mpa,
+            expected: "below the critical pressure of water, 22.064 MPa \
+                       (the orifice model is for steam, not supercritical fluid)",
+        })
+    }
+}
+
 /// The upstream state and the κ Auto would choose for it.
 fn upstream(leak: &OrificeLeak) -> Result<(State, f64)> {
     let p = leak.upstream_pressure;
+    check_below_critical(p)?;
     match leak.condition {
         SteamCondition::DrySaturated => {
             let sat = Saturation::at_pressure(p)?;
@@ -210,19 +229,27 @@ fn upstream(leak: &OrificeLeak) -> Result<(State, f64)> {
         }
         SteamCondition::Superheated(t) => {
             let state = if97::state_pt(p, t)?;
-            // At or below saturation the water is liquid (above the critical
-            // pressure, region 1 is the liquid).
-            let liquid = match if97::saturation_temperature(p) {
-                Ok(t_sat) => t.kelvin() <= t_sat.kelvin(),
-                Err(_) => state.region == Region::R1,
-            };
-            if liquid {
-                return Err(CalcError::Inconsistent(format!(
-                    "at {:.2} °C and {:.4} MPa the water upstream is not superheated steam \
-                     (use DrySaturated for saturated steam)",
-                    t.celsius(),
-                    p.mpa()
-                )));
+            match state.region {
+                Region::R2 | Region::R5 => {}
+                // At or below saturation the water is liquid.
+                Region::R1 | Region::R4 => {
+                    return Err(CalcError::Inconsistent(format!(
+                        "at {:.2} °C and {:.4} MPa the water upstream is liquid, not superheated \
+                         steam (use DrySaturated for saturated steam)",
+                        t.celsius(),
+                        p.mpa()
+                    )));
+                }
+                Region::R3 => {
+                    return Err(CalcError::Inconsistent(format!(
+                        "at {:.2} °C and {:.4} MPa the water upstream is a dense fluid near the \
+                         critical point (IF97 region 3, {:.0} kg/m³), not steam: the orifice \
+                         model is for steam and vapour",
+                        t.celsius(),
+                        p.mpa(),
+                        state.rho.kg_per_m3()
+                    )));
+                }
             }
             let w = state.w.map(|w| w.m_per_s()).unwrap_or(f64::NAN);
             let kappa = w * w * state.rho.kg_per_m3() / state.p.pa();
@@ -242,8 +269,11 @@ fn zeuner(x: f64) -> f64 {
 /// (zero, reported as subsonic).
 ///
 /// Errors: non-finite inputs; non-positive pressures or diameter; C_d
-/// outside (0, 1]; a fixed κ outside (1, 2]; liquid upstream; dryness
-/// below 0.7; states outside IF97.
+/// outside (0, 1]; a fixed κ outside (1, 2]; an upstream pressure at or
+/// above the critical pressure; liquid upstream, or dense fluid in the
+/// critical region (IF97 region 3): the model is for steam and vapour
+/// (regions 2 and 5, saturated and wet steam); dryness below 0.7; states
+/// outside IF97.
 pub fn orifice_leak(leak: &OrificeLeak) -> Result<LeakRate> {
     let p1 = positive("upstream pressure [Pa]", leak.upstream_pressure.pa())?;
     let p2 = positive("downstream pressure [Pa]", leak.downstream_pressure.pa())?;
@@ -456,6 +486,50 @@ mod tests {
             ..wet
         };
         assert!(orifice_leak(&liquid).is_err());
+    }
+
+    /// Dense or supercritical fluid upstream is refused in plain words,
+    /// not by a side effect such as an isentropic exponent out of range.
+    #[test]
+    fn dense_fluid_upstream_is_refused() {
+        let base =
+            OrificeLeak::saturated_to_atmosphere(Pressure::from_mpa(1.0), Length::from_mm(3.0));
+        let superheated = |mpa: f64, kelvin: f64| OrificeLeak {
+            upstream_pressure: Pressure::from_mpa(mpa),
+            condition: SteamCondition::Superheated(Temperature::from_kelvin(kelvin)),
+            ..base
+        };
+        // Far above the critical pressure (IF97 region 3, κ = w²ρ/p = 6.8).
+        match orifice_leak(&superheated(100.0, 700.0)) {
+            Err(CalcError::OutOfRange { name, .. }) => assert_eq!(name, "upstream pressure [MPa]"),
+            other => panic!("100 MPa, 700 K: {other:?}"),
+        }
+        // Below the critical pressure but in region 3, where κ looks plausible (1.31).
+        let near_critical = orifice_leak(&superheated(22.0, 650.0));
+        match &near_critical {
+            Err(CalcError::Inconsistent(why)) => assert!(why.contains("region 3"), "{why}"),
+            other => panic!("22 MPa, 650 K: {other:?}"),
+        }
+        // Saturated steam at and above the critical pressure.
+        for mpa in [22.064, 30.0] {
+            let saturated = OrificeLeak {
+                upstream_pressure: Pressure::from_mpa(mpa),
+                ..base
+            };
+            assert!(
+                matches!(orifice_leak(&saturated), Err(CalcError::OutOfRange { .. })),
+                "{mpa} MPa"
+            );
+        }
+        // Steam close to those: region 2 at 20 MPa, 700 K, and saturated at 20 MPa.
+        assert!(orifice_leak(&superheated(20.0, 700.0)).is_ok());
+        assert!(
+            orifice_leak(&OrificeLeak {
+                upstream_pressure: Pressure::from_mpa(20.0),
+                ..base
+            })
+            .is_ok()
+        );
     }
 
     #[test]

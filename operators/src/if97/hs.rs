@@ -17,7 +17,7 @@ mod coefficients;
 mod roots;
 
 use self::coefficients::*;
-use super::constants::{P_MAX, P_MAX_5, PC, T_13, T_25, T_B23_MAX, T_MAX, T_MIN, TC};
+use super::constants::{P_MAX, P_MAX_5, PC, RHOC, T_13, T_25, T_B23_MAX, T_MAX, T_MIN, TC};
 use super::error::{If97Error, Result, finite};
 use super::props::Props;
 use super::region3_backward::newton::{self, Limits, Linearised};
@@ -222,10 +222,13 @@ pub(crate) fn solve_hs(h: f64, s: f64) -> Result<Point> {
     // Each zone is tried at most once, so this ends after five attempts.
     while tried & zone.bit() == 0 {
         tried |= zone.bit();
-        let verdict = match solve_in(zone, h, s) {
-            Ok(verdict) => verdict,
-            Err(error) => return Err(outside.unwrap_or(error)),
-        };
+        // A region whose iteration fails has no state here; like a state
+        // found beyond IF97, that is reported only if no other zone, nor
+        // the state found just outside a neighbour, has the answer.
+        let verdict = solve_in(zone, h, s).unwrap_or_else(|error| Verdict::Beyond {
+            error,
+            neighbour: None,
+        });
         match verdict {
             Verdict::Inside(point) => return Ok(point),
             Verdict::Elsewhere { next, here } => {
@@ -549,10 +552,15 @@ fn solve_region3(h: f64, s: f64) -> Result<Verdict> {
         });
     }
     if t < T_13 * (1.0 - EDGE) {
-        return Ok(Verdict::Elsewhere {
-            next: Zone::Region1,
-            here,
-        });
+        // Below 623.15 K a dense state is compressed liquid (region 1); a
+        // light one is vapour or, above its saturation pressure, wet steam,
+        // which region 2 hands on.
+        let next = if rho > RHOC {
+            Zone::Region1
+        } else {
+            Zone::Region2
+        };
+        return Ok(Verdict::Elsewhere { next, here });
     }
     if t > T_B23_MAX || p < boundaries::b23_p(t) * (1.0 - EDGE) {
         return Ok(Verdict::Elsewhere {

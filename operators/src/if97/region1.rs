@@ -3,14 +3,9 @@
 //!
 //! Units: p [MPa], T [K], h [kJ/kg], s [kJ/(kg K)].
 
-pub(super) mod series;
-
-#[cfg(test)]
-pub(super) mod checks;
-
 use super::constants::R;
 use super::props::Props;
-use series::{Powers, Term, d_db, series, sums};
+use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing pressure p* of eq. 7 [MPa].
 const P_STAR: f64 = 16.53;
@@ -208,9 +203,11 @@ pub(crate) fn p_hs(h: f64, s: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::checks::{Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row};
     use super::*;
     use crate::if97::region4::psat;
+    use crate::if97::test_support::{
+        Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
+    };
     use proptest::prelude::*;
 
     /// R7-97(2012) table 5.
@@ -325,11 +322,14 @@ mod tests {
             prop_assert!((back - t).abs() <= 0.025, "T = {t}, p = {p}: {back}");
         }
 
+        /// The fast path sums the same terms in another order: it agrees to
+        /// round-off of terms the size of R·T* ≈ 640 kJ/kg, which near 273.16 K,
+        /// where h passes through zero, is far more than round-off of h.
         #[test]
         fn h_is_u_plus_pv_and_matches_the_fast_path((p, t) in region_1()) {
             let all = props(p, t);
             prop_assert!((all.u + 1000.0 * p * all.v - all.h).abs() <= 1e-12 * all.h.abs().max(1.0));
-            prop_assert!((h(p, t) - all.h).abs() <= 1e-12 * all.h.abs().max(1.0));
+            prop_assert!((h(p, t) - all.h).abs() <= 1e-12 * all.h.abs().max(R * T_STAR));
         }
     }
 }

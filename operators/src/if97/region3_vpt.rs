@@ -17,14 +17,13 @@
 //! Units: p [MPa], T [K], v [m³/kg], ρ [kg/m³].
 
 mod division;
-mod forward;
 mod newton;
 mod subregion;
 mod tables;
 #[cfg(test)]
 mod tests;
 
-use super::constants::TC;
+use super::constants::{PC, RHOC, TC};
 use super::error::{If97Error, Result};
 use super::region4;
 use newton::Branch;
@@ -81,15 +80,26 @@ pub(crate) fn rho_saturated_vapour(t: f64) -> Result<f64> {
     )
 }
 
+/// Width of the band below Tc in which the saturated densities are
+/// interpolated rather than solved for [K].
+const CRITICAL_BAND: f64 = 1e-3;
+
 /// A saturated density at T on `branch`, starting from the equation `pick`
 /// chooses for p_sat(T).
 ///
-/// At the critical temperature the loop of the isotherm closes and both
-/// densities come out near the critical one. Within about 3e-5 K below it
-/// the loop of the region-3 equation no longer reaches up to p_sat(T) of
-/// R7-97 eq. 30 (the two disagree there by a few 1e-11 relative); the
-/// vapour density is then the end of the vapour branch, the density whose
-/// pressure comes closest.
+/// Close to the critical point the region-3 equation and eq. 30 part ways:
+/// they disagree there by a few 1e-11 in pressure, the loop of the region-3
+/// isotherm closes slightly above 647.096 K and, within about 3e-5 K of Tc,
+/// no longer reaches up to p_sat(T) (the vapour root would then be the end
+/// of the vapour branch, its spinodal). Solved, the densities would not meet
+/// at the critical point: at Tc they differ by 0.18 kg/m³ and h'' − h' is
+/// 0.30 kJ/kg. In the last [`CRITICAL_BAND`] below Tc they therefore follow
+/// the law of the region-3 equation near its critical point — an analytic
+/// equation has a classical coexistence curve, ρ − ρc ∝ (T_end − T)^½ — from
+/// their solved values at Tc − 1 mK (where the root is still found to 2e-3
+/// of the dome's width) to ρc at T_end = Tsat(pc), where eq. 31 ends the
+/// saturation line (1.2e-9 K below Tc; eq. 30 gives pc there). From T_end to
+/// Tc both densities are ρc: h'' = h' and v'' = v' at the critical point.
 fn saturated(
     t: f64,
     branch: Branch,
@@ -103,10 +113,22 @@ fn saturated(
             range: "623.15 K ≤ T ≤ 647.096 K on the saturation line of region 3",
         });
     }
-    let p = region4::psat(t);
-    let guess = 1.0 / pick(p).v(p, t);
-    newton::density(branch, t, p, guess)
-        .ok_or_else(|| no_solution(&format!("a {what} density at T = {t} K")))
+    let solved = |t: f64| {
+        let p = region4::psat(t);
+        let guess = 1.0 / pick(p).v(p, t);
+        newton::density(branch, t, p, guess)
+            .ok_or_else(|| no_solution(&format!("a {what} density at T = {t} K")))
+    };
+    let band_start = TC - CRITICAL_BAND;
+    if t <= band_start {
+        return solved(t);
+    }
+    let end = region4::tsat(PC);
+    if t >= end {
+        return Ok(RHOC);
+    }
+    let at_start = solved(band_start)?;
+    Ok(RHOC + (at_start - RHOC) * ((end - t) / (end - band_start)).sqrt())
 }
 
 fn no_solution(what: &str) -> If97Error {

@@ -55,7 +55,7 @@ pub(crate) fn tsat(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::if97::region1::checks::{TABLE_TOLERANCE, assert_rel};
+    use crate::if97::test_support::{TABLE_TOLERANCE, assert_rel};
     use proptest::prelude::*;
 
     /// R7-97(2012) table 35: (T [K], p [MPa]).

@@ -1,2 +1,3 @@
 pub mod calc;
+pub mod simulate;
 pub mod validate;

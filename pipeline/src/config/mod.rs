@@ -62,6 +62,10 @@ pub use windows::WindowConfig;
 use env::EnvLookup;
 use load::{Collector, Value};
 
+/// The built-in demo config: one small plant simulated for an hour with a
+/// few faults (`steamflow simulate` without `--config`).
+pub const DEMO_CONFIG: &str = include_str!("demo.toml");
+
 /// The named output streams of the graph, which sinks and views subscribe to.
 pub const BUILTIN_STREAMS: &[&str] = &[
     "readings",

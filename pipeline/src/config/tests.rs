@@ -4,7 +4,7 @@
 use super::*;
 
 /// The demo config shipped with the binary.
-pub(crate) const DEMO: &str = include_str!("demo.toml");
+const DEMO: &str = DEMO_CONFIG;
 
 fn no_env(_: &str) -> Option<String> {
     None

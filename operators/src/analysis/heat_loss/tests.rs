@@ -13,7 +13,7 @@ fn celsius(t: f64) -> Temperature {
 /// Example 7.4, the 12.7 mm cylinder in 10 m/s air, gives Nu = 40.6.
 #[test]
 fn churchill_bernstein_incropera_example_7_4() {
-    let nu = churchill_bernstein(6071.0, 0.700);
+    let nu = churchill_bernstein(6071.0, 0.700).unwrap();
     assert!((nu - 40.6).abs() < 0.05, "{nu}");
 }
 
@@ -21,14 +21,39 @@ fn churchill_bernstein_incropera_example_7_4() {
 /// 0.1 m steam pipe at 165 °C in a 23 °C room): Nu = 23.1.
 #[test]
 fn churchill_chu_incropera_example_9_3() {
-    let nu = churchill_chu_horizontal_cylinder(5.07e6, 0.697);
+    let nu = churchill_chu_horizontal_cylinder(5.07e6, 0.697).unwrap();
     assert!((nu - 23.1).abs() < 0.05, "{nu}");
 }
 
 #[test]
 fn mixed_convection_tends_to_the_larger() {
-    assert!((mixed_convection(40.0, 0.0) - 40.0).abs() < 1e-12);
-    assert!((mixed_convection(3.0, 4.0) - (91.0_f64).cbrt()).abs() < 1e-12);
+    assert!((mixed_convection(40.0, 0.0).unwrap() - 40.0).abs() < 1e-12);
+    assert!((mixed_convection(3.0, 4.0).unwrap() - (91.0_f64).cbrt()).abs() < 1e-12);
+}
+
+/// The correlations refuse what has no Nusselt number (a Prandtl number of
+/// zero or less gave NaN), and what they return is finite.
+#[test]
+fn correlations_refuse_invalid_numbers() {
+    for pr in [0.0, -0.7, f64::NAN, f64::INFINITY] {
+        assert!(
+            churchill_chu_horizontal_cylinder(5e6, pr).is_err(),
+            "Pr = {pr}"
+        );
+        assert!(churchill_bernstein(6000.0, pr).is_err(), "Pr = {pr}");
+    }
+    for bad in [-1.0, f64::NAN, f64::INFINITY] {
+        assert!(
+            churchill_chu_horizontal_cylinder(bad, 0.7).is_err(),
+            "Ra = {bad}"
+        );
+        assert!(churchill_bernstein(bad, 0.7).is_err(), "Re = {bad}");
+        assert!(mixed_convection(bad, 1.0).is_err(), "Nu = {bad}");
+        assert!(mixed_convection(1.0, bad).is_err(), "Nu = {bad}");
+    }
+    // Still air and no flow: the limits of the correlations.
+    assert!((churchill_chu_horizontal_cylinder(0.0, 0.7).unwrap() - 0.36).abs() < 1e-12);
+    assert!((churchill_bernstein(0.0, 0.7).unwrap() - 0.3).abs() < 1e-12);
 }
 
 /// Incropera et al., 6th ed., Example 9.3: a horizontal steam pipe,

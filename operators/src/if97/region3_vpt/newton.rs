@@ -3,8 +3,8 @@
 //! converges to the root on the intended side of the phase boundary even
 //! where (∂p/∂ρ)_T vanishes near the critical point.
 
-use super::forward::isotherm_point;
 use crate::if97::constants::RHOC;
+use crate::if97::region3::isotherm_point;
 
 /// Which root of p(ρ, T) = p is wanted.
 ///

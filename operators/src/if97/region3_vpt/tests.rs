@@ -2,17 +2,16 @@
 //! properties of the refined densities.
 
 use super::division::*;
-use super::forward::{IsothermPoint, isotherm_point};
 use super::newton::{self, Branch};
 use super::subregion::Subregion;
 use super::tables::*;
 use super::{rho_pt, rho_saturated_liquid, rho_saturated_vapour};
 use crate::if97::constants::{PC, RHOC, T_13, T_B23_MAX, TC};
+use crate::if97::region3::{IsothermPoint, isotherm_point};
+use crate::if97::test_support::{TABLE_TOLERANCE, assert_rel, relative};
 use crate::if97::{If97Error, boundaries, region3, region4};
 use proptest::prelude::*;
 
-/// The tables print 9 or 10 significant digits.
-const TABLE_TOLERANCE: f64 = 1e-8;
 /// How well a refined density reproduces p on the forward equation. The
 /// forward pressure itself is only good to about 1e-12 in the dense liquid
 /// near 623 K, where the terms of δφ_δ cancel by four orders of magnitude;
@@ -25,18 +24,6 @@ type Point = (f64, f64, f64);
 type Verified = (&'static Subregion, [Point; 2]);
 /// A boundary equation T(p).
 type Boundary = fn(f64) -> f64;
-
-fn relative(actual: f64, expected: f64) -> f64 {
-    ((actual - expected) / expected).abs()
-}
-
-fn assert_close(actual: f64, expected: f64, tolerance: f64, what: &str) {
-    let error = relative(actual, expected);
-    assert!(
-        error <= tolerance,
-        "{what}: got {actual:.12e}, expected {expected:.12e} (relative error {error:.2e})"
-    );
-}
 
 #[test]
 fn table_3_boundary_equations() {
@@ -53,23 +40,23 @@ fn table_3_boundary_equations() {
         ("T3rx", t3rx, 22.0, 6.482_622_754e2),
     ];
     for (name, boundary, p, t) in cases {
-        assert_close(boundary(p), t, TABLE_TOLERANCE, &format!("{name}({p} MPa)"));
+        assert_rel(&format!("{name}({p} MPa)"), boundary(p), t, TABLE_TOLERANCE);
     }
 }
 
 #[test]
 fn table_11_auxiliary_boundary_equations() {
-    assert_close(
+    assert_rel(
+        "T3uv(22.3 MPa)",
         t3uv(22.3),
         6.477_996_121e2,
         TABLE_TOLERANCE,
-        "T3uv(22.3 MPa)",
     );
-    assert_close(
+    assert_rel(
+        "T3wx(22.3 MPa)",
         t3wx(22.3),
         6.482_049_480e2,
         TABLE_TOLERANCE,
-        "T3wx(22.3 MPa)",
     );
 }
 
@@ -258,7 +245,7 @@ const TABLE_13: [Verified; 6] = [
         &SUB_3Z,
         [
             (22.0, 646.89, 3.798_732_962e-3),
-            (22.064, 647.15, 3.701_940_009e-3),
+            (22.064, 647.15, 3.701_940_010e-3),
         ],
     ),
 ];
@@ -266,11 +253,11 @@ const TABLE_13: [Verified; 6] = [
 fn check_volumes(table: &[Verified]) {
     for (sub, points) in table {
         for &(p, t, v) in points {
-            assert_close(
+            assert_rel(
+                &format!("v{}({p} MPa, {t} K)", sub.name),
                 sub.v(p, t),
                 v,
                 TABLE_TOLERANCE,
-                &format!("v{}({p} MPa, {t} K)", sub.name),
             );
         }
     }
@@ -311,11 +298,11 @@ const TABLE_33: [(f64, f64, f64); 3] = [
 #[test]
 fn table_33_forward_pressure() {
     for (t, rho, p) in TABLE_33 {
-        assert_close(
+        assert_rel(
+            &format!("p({rho} kg/m³, {t} K)"),
             isotherm_point(rho, t).p,
             p,
             TABLE_TOLERANCE,
-            &format!("p({rho} kg/m³, {t} K)"),
         );
     }
 }
@@ -332,11 +319,11 @@ fn forward_slope_matches_finite_difference() {
     ] {
         let h = 1e-4 * rho;
         let numeric = (isotherm_point(rho + h, t).p - isotherm_point(rho - h, t).p) / (2.0 * h);
-        assert_close(
+        assert_rel(
+            &format!("dp/dρ({rho}, {t})"),
             isotherm_point(rho, t).slope,
             numeric,
             1e-7,
-            &format!("dp/dρ({rho}, {t})"),
         );
     }
 }
@@ -351,24 +338,24 @@ fn table_33_rho_pt_inverts_the_forward_points() {
         let IsothermPoint { p, slope, .. } = isotherm_point(rho, t);
         let found = rho_pt(p, t).unwrap();
         let amplification = (p / (rho * slope)).max(1.0);
-        assert_close(
+        assert_rel(
+            &format!("ρ at the exact p of ({rho} kg/m³, {t} K)"),
             found,
             rho,
             FORWARD_TOLERANCE * amplification,
-            &format!("ρ at the exact p of ({rho} kg/m³, {t} K)"),
         );
         let found = rho_pt(p_printed, t).unwrap();
-        assert_close(
+        assert_rel(
+            &format!("ρ({p_printed} MPa, {t} K)"),
             found,
             rho,
             TABLE_TOLERANCE * amplification,
-            &format!("ρ({p_printed} MPa, {t} K)"),
         );
-        assert_close(
+        assert_rel(
+            "forward p at the result",
             isotherm_point(found, t).p,
             p_printed,
             FORWARD_TOLERANCE,
-            "forward p at the result",
         );
     }
 }
@@ -383,11 +370,11 @@ fn rho_pt_is_consistent_with_the_region_3_module() {
         (50.0, 630.0),
     ] {
         let rho = rho_pt(p, t).unwrap();
-        assert_close(
+        assert_rel(
+            &format!("region3::p at ({p} MPa, {t} K)"),
             region3::p(rho, t),
             p,
             FORWARD_TOLERANCE,
-            &format!("region3::p at ({p} MPa, {t} K)"),
         );
     }
 }
@@ -466,17 +453,17 @@ fn bad_inputs_give_errors_not_panics() {
 /// saturation line of region 3; here by 5e-5 (liquid) and 1.5e-4 (vapour).
 #[test]
 fn saturated_densities_agree_with_iapws_95_table_8() {
-    assert_close(
+    assert_rel(
+        "ρ'(625 K)",
         rho_saturated_liquid(625.0).unwrap(),
         567.090_385,
         3e-4,
-        "ρ'(625 K)",
     );
-    assert_close(
+    assert_rel(
+        "ρ''(625 K)",
         rho_saturated_vapour(625.0).unwrap(),
         118.290_280,
         3e-4,
-        "ρ''(625 K)",
     );
 }
 
@@ -506,17 +493,17 @@ fn saturated_estimates_match_published_values() {
             1.0 / saturated_liquid(ps).v(ps, t),
             1.0 / saturated_vapour(ps).v(ps, t),
         );
-        assert_close(
+        assert_rel(
+            &format!("estimate of ρ'({t} K)"),
             liquid_estimate,
             liquid,
             TABLE_TOLERANCE,
-            &format!("estimate of ρ'({t} K)"),
         );
-        assert_close(
+        assert_rel(
+            &format!("estimate of ρ''({t} K)"),
             vapour_estimate,
             vapour,
             TABLE_TOLERANCE,
-            &format!("estimate of ρ''({t} K)"),
         );
         let inconsistency = if t <= 640.0 {
             1e-5
@@ -529,83 +516,105 @@ fn saturated_estimates_match_published_values() {
             rho_saturated_liquid(t).unwrap(),
             rho_saturated_vapour(t).unwrap(),
         );
-        assert_close(
+        assert_rel(
+            &format!("ρ'({t} K)"),
             refined.0,
             liquid_estimate,
             inconsistency,
-            &format!("ρ'({t} K)"),
         );
-        assert_close(
+        assert_rel(
+            &format!("ρ''({t} K)"),
             refined.1,
             vapour_estimate,
             inconsistency,
-            &format!("ρ''({t} K)"),
         );
     }
 }
 
 /// Both saturated densities reproduce p_sat(T) on the forward equation, on
-/// their own side of the critical density, and the dome narrows up to Tc.
-///
-/// Within about 3e-5 K of Tc the loop of the region-3 isotherm is lower
-/// than the saturation pressure of eq. 30: the two equations disagree there
-/// by a few 1e-11 (at Tc itself, eq. 30 gives 22.0640000003 MPa and the
-/// region-3 equation 22.0639999999 MPa at ρc). No vapour density then
-/// reaches p_sat, and the vapour spinodal, the closest, is returned.
+/// their own side of the critical density, and the dome narrows, from
+/// 623.15 K to the start of the critical band (Tc − 1 mK) where they are
+/// still solved for.
 #[test]
 fn saturated_densities_lie_on_the_saturation_pressure() {
-    let approach = (0..=7).map(|k| TC - 10f64.powi(-k));
-    let temperatures = (0..92)
-        .map(|k| T_13 + 0.25 * f64::from(k))
-        .chain(approach)
-        .chain([TC]);
+    let approach = (0..=3).map(|k| TC - 10f64.powi(-k));
+    let temperatures = (0..92).map(|k| T_13 + 0.25 * f64::from(k)).chain(approach);
     let mut previous = (f64::INFINITY, 0.0);
     for t in temperatures {
         let ps = region4::psat(t);
         let liquid = rho_saturated_liquid(t).unwrap();
         let vapour = rho_saturated_vapour(t).unwrap();
-        let tolerance = if TC - t > 1e-4 {
-            FORWARD_TOLERANCE
-        } else {
-            1e-10
-        };
-        assert_close(
+        assert_rel(
+            &format!("p(ρ'({t} K))"),
             region3::p(liquid, t),
             ps,
-            tolerance,
-            &format!("p(ρ'({t} K))"),
+            FORWARD_TOLERANCE,
         );
-        assert_close(
+        assert_rel(
+            &format!("p(ρ''({t} K))"),
             region3::p(vapour, t),
             ps,
-            tolerance,
-            &format!("p(ρ''({t} K))"),
+            FORWARD_TOLERANCE,
         );
         assert!(
             vapour < RHOC && RHOC < liquid,
             "T = {t} K: ρ'' = {vapour}, ρ' = {liquid}"
         );
-        if TC - t > 1e-4 {
-            assert!(
-                liquid < previous.0 && vapour > previous.1,
-                "T = {t} K: the dome must narrow"
-            );
-        }
+        assert!(
+            liquid < previous.0 && vapour > previous.1,
+            "T = {t} K: the dome must narrow"
+        );
         previous = (liquid, vapour);
     }
 }
 
-/// At the critical temperature the two densities meet at the critical
-/// density. The region-3 equation puts p(ρc, Tc) within 3e-12 of pc, and
-/// the isotherm is cubic there, so that mismatch moves the density by up to
-/// about 0.1 kg/m³.
+/// In the last millikelvin below Tc the densities close the dome: they join
+/// the solved ones continuously at Tc − 1 mK, narrow steadily, stay close to
+/// p_sat(T) on the forward equation (whose isotherms are nearly flat there)
+/// and meet at the critical density where the saturation line ends.
 #[test]
-fn saturated_densities_meet_at_the_critical_point() {
-    let liquid = rho_saturated_liquid(TC).unwrap();
-    let vapour = rho_saturated_vapour(TC).unwrap();
-    assert!((liquid - RHOC).abs() < 0.2, "ρ'(Tc) = {liquid}");
-    assert!((vapour - RHOC).abs() < 0.2, "ρ''(Tc) = {vapour}");
-    assert!(vapour <= liquid);
+fn saturated_densities_close_the_dome_at_the_critical_point() {
+    let start = TC - 1e-3;
+    let solved = (
+        rho_saturated_liquid(start).unwrap(),
+        rho_saturated_vapour(start).unwrap(),
+    );
+    let just_inside = start + 1e-12;
+    assert_rel(
+        "ρ' entering the band",
+        rho_saturated_liquid(just_inside).unwrap(),
+        solved.0,
+        1e-9,
+    );
+    assert_rel(
+        "ρ'' entering the band",
+        rho_saturated_vapour(just_inside).unwrap(),
+        solved.1,
+        1e-9,
+    );
+    let mut previous = solved;
+    for k in 1..=36 {
+        let t = TC - 1e-3 * 10f64.powf(-0.25 * f64::from(k));
+        let liquid = rho_saturated_liquid(t).unwrap();
+        let vapour = rho_saturated_vapour(t).unwrap();
+        let at = format!("T = Tc − {:.1e} K", TC - t);
+        assert!(
+            vapour <= RHOC && RHOC <= liquid,
+            "{at}: ρ'' = {vapour}, ρ' = {liquid}"
+        );
+        assert!(
+            liquid <= previous.0 && vapour >= previous.1,
+            "{at}: the dome must narrow"
+        );
+        let ps = region4::psat(t);
+        assert_rel(&format!("p(ρ'), {at}"), region3::p(liquid, t), ps, 1e-9);
+        assert_rel(&format!("p(ρ''), {at}"), region3::p(vapour, t), ps, 1e-9);
+        previous = (liquid, vapour);
+    }
+    for t in [region4::tsat(PC), TC] {
+        assert_eq!(rho_saturated_liquid(t).unwrap(), RHOC, "ρ'({t} K)");
+        assert_eq!(rho_saturated_vapour(t).unwrap(), RHOC, "ρ''({t} K)");
+    }
 }
 
 /// The subregion chosen for a point, when it differs from a neighbour's and
@@ -679,11 +688,11 @@ fn rho_pt_near_the_critical_point() {
         for dp in offsets {
             let (p, t) = (PC + dp, TC + dt);
             let rho = rho_pt(p, t).unwrap_or_else(|e| panic!("({p} MPa, {t} K): {e}"));
-            assert_close(
+            assert_rel(
+                &format!("p at ({p} MPa, {t} K)"),
                 region3::p(rho, t),
                 p,
                 FORWARD_TOLERANCE,
-                &format!("p at ({p} MPa, {t} K)"),
             );
             if t < TC {
                 if p >= region4::psat(t) {

@@ -3,8 +3,8 @@
 use steamflow_operators::analysis::pressure_drop::{
     COMMERCIAL_STEEL_ROUGHNESS, PipeFlow, friction_factor, pressure_drop,
 };
-use steamflow_operators::if97::{self, Region};
-use steamflow_operators::transport::steam_viscosity;
+use steamflow_operators::if97;
+use steamflow_operators::transport::{mcadams_viscosity, steam_viscosity};
 use steamflow_operators::units::{Length, MassFlow, Pressure, Temperature};
 
 use crate::calc::spec::{CalcSpec, number, output, quantity};
@@ -29,7 +29,9 @@ const DROP_SPEC: CalcSpec = CalcSpec {
     long_about: "Δp = f (L/D) ρv²/2 + ΣK ρv²/2 + ρ g Δz with the Colebrook friction factor; \
         density from IAPWS-IF97 and viscosity from IAPWS R12-08 at the inlet state (t_in, or \
         x_in for saturated or wet steam: homogeneous density, McAdams viscosity). Density is \
-        taken constant, which holds while the drop is a small part of the inlet pressure.",
+        taken constant, which holds while the drop is a small part of the inlet pressure: a \
+        drop of 40 % of the inlet pressure or more (Crane TP-410's limit for Darcy–Weisbach \
+        on compressible flow), or a velocity at the speed of sound, is refused.",
     inputs: &[
         quantity("mass_flow", "mass flow", "mass flow, e.g. \"5 t/h\""),
         quantity("p_in", "pressure", "inlet pressure, e.g. \"10 barg\""),
@@ -63,6 +65,12 @@ const DROP_SPEC: CalcSpec = CalcSpec {
     ],
 };
 
+/// Crane TP-410 (chapter 1, compressible flow): Darcy–Weisbach with one
+/// density is reasonable up to about 10 % of the inlet pressure, usable to
+/// about 40 % with an averaged density, and not beyond; past 40 % the answer
+/// is refused, not guessed.
+const MAX_RELATIVE_DROP: f64 = 0.4;
+
 pub const FRICTION: Calculator = Calculator {
     spec: &FRICTION_SPEC,
     run: run_friction,
@@ -82,22 +90,24 @@ fn run_friction(inputs: &Inputs) -> Result<Outputs, CalcError> {
 
 fn run_drop(inputs: &Inputs) -> Result<Outputs, CalcError> {
     let p_in: Pressure = inputs.required_quantity("p_in")?;
-    let (density, viscosity) = match inputs.present(&["t_in", "x_in"]).as_slice() {
+    // Density, viscosity and the speed of sound of the inlet state. Wet steam
+    // is taken as homogeneous; its speed of sound is below the saturated
+    // vapour's, so checking against the vapour's is the lenient bound.
+    let (density, viscosity, sound) = match inputs.present(&["t_in", "x_in"]).as_slice() {
         ["t_in"] => {
             let state = if97::state_pt(p_in, inputs.required_quantity::<Temperature>("t_in")?)?;
-            (state.rho, steam_viscosity(&state)?)
+            (state.rho, steam_viscosity(&state)?, state.w)
         }
         ["x_in"] => {
-            let wet = if97::state_px(p_in, inputs.required_number("x_in")?)?;
+            let x = inputs.required_number("x_in")?;
+            let wet = if97::state_px(p_in, x)?;
             let sat = if97::Saturation::at_pressure(p_in)?;
-            let x = wet.x.unwrap_or(1.0);
-            debug_assert_eq!(wet.region, Region::R4);
-            let mu = steamflow_operators::transport::mcadams_viscosity(
+            let mu = mcadams_viscosity(
                 steam_viscosity(&sat.liquid)?,
                 steam_viscosity(&sat.vapour)?,
                 x,
             )?;
-            (wet.rho, mu)
+            (wet.rho, mu, sat.vapour.w)
         }
         _ => {
             return Err(CalcError::new(
@@ -119,6 +129,22 @@ fn run_drop(inputs: &Inputs) -> Result<Outputs, CalcError> {
         inlet_pressure: Some(p_in),
     };
     let drop = pressure_drop(&flow)?;
+    if let Some(w) = sound.filter(|w| drop.velocity >= *w) {
+        return Err(CalcError::new(format!(
+            "the velocity ({:.0} m/s) reaches the speed of sound ({:.0} m/s): the flow is \
+             choked and Darcy–Weisbach does not apply; use a larger pipe or less flow",
+            drop.velocity.m_per_s(),
+            w.m_per_s()
+        )));
+    }
+    if drop.relative_drop.is_some_and(|r| r >= MAX_RELATIVE_DROP) {
+        return Err(CalcError::new(format!(
+            "the drop ({:.0} kPa) is {:.0} % of the inlet pressure: the constant-density \
+             model does not hold; split the pipe into shorter segments",
+            drop.total.kpa(),
+            drop.relative_drop.unwrap_or(0.0) * 100.0
+        )));
+    }
     Ok(Outputs::new()
         .number("dp_kpa", drop.total.kpa())
         .number("velocity_m_s", drop.velocity.m_per_s())

@@ -26,19 +26,8 @@ use serde::{Deserialize, Serialize};
 use super::Checker;
 use super::diagnostic::KeyPath;
 
-/// How urgent an alert is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Informational (a maintenance reminder).
-    Low,
-    /// A moderate issue (degraded performance).
-    Medium,
-    /// A significant loss or failure.
-    High,
-    /// Immediate action required (safety).
-    Critical,
-}
+/// How urgent an alert is; defined with the alert state machines.
+pub use steamflow_operators::alerting::Severity;
 
 /// What an alert watches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,8 @@
 pub mod backoff;
 pub mod event;
 pub mod metrics;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use backoff::{Backoff, BackoffConfig};
 pub use event::{DecodeError, Gap, SourceBatch, SourceEvent};

@@ -4,8 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod calc;
-mod cli;
+use steamflow::cli;
 
 /// steamflow — a streaming analyzer for industrial steam systems.
 #[derive(Debug, Parser)]

@@ -81,7 +81,10 @@ pub fn state_tx(t: Temperature, x: f64) -> Result<State> {
 /// for p ≤ 10 MPa, between the saturated-vapour line and the 5 %
 /// equilibrium-moisture line.
 pub fn metastable_vapour_pt(p: Pressure, t: Temperature) -> Result<State> {
-    Ok(State::single_phase(Region::R2, &solve::metastable_pt(p.mpa(), t.kelvin())?))
+    Ok(State::single_phase(
+        Region::R2,
+        &solve::metastable_pt(p.mpa(), t.kelvin())?,
+    ))
 }
 
 /// Specific enthalpy at pressure and temperature, without the other properties.
@@ -102,4 +105,25 @@ pub fn saturation_temperature(p: Pressure) -> Result<Temperature> {
 /// Saturation pressure at a temperature (R7-97 eq. 30).
 pub fn saturation_pressure(t: Temperature) -> Result<Pressure> {
     solve::psat(t.kelvin()).map(Pressure::from_mpa)
+}
+
+/// Temperature at pressure and specific enthalpy, without the other properties
+/// (backward equation refined on the forward one; in the two-phase region the
+/// saturation temperature).
+pub fn t_ph(p: Pressure, h: SpecificEnthalpy) -> Result<Temperature> {
+    let t = match solve::point_ph(p.mpa(), h.kj_per_kg())? {
+        state::Point::PT { t, .. }
+        | state::Point::RhoT { t, .. }
+        | state::Point::TwoPhase { t, .. } => t,
+    };
+    Ok(Temperature::from_kelvin(t))
+}
+
+/// Pressure at specific enthalpy and specific entropy, without the other properties.
+pub fn p_hs(h: SpecificEnthalpy, s: SpecificEntropy) -> Result<Pressure> {
+    let p = match hs::solve_hs(h.kj_per_kg(), s.kj_per_kg_k())? {
+        state::Point::PT { p, .. } | state::Point::TwoPhase { p, .. } => p,
+        state::Point::RhoT { rho, t } => region3::p(rho, t),
+    };
+    Ok(Pressure::from_mpa(p))
 }

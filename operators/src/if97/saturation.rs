@@ -45,8 +45,11 @@ impl Saturation {
             state.x = Some(x);
             state
         };
-        let (liquid_side, vapour_side) =
-            if t <= super::constants::T_13 { (Region::R1, Region::R2) } else { (Region::R3, Region::R3) };
+        let (liquid_side, vapour_side) = if t <= super::constants::T_13 {
+            (Region::R1, Region::R2)
+        } else {
+            (Region::R3, Region::R3)
+        };
         Ok(Saturation {
             p: Pressure::from_mpa(p),
             t: Temperature::from_kelvin(t),
@@ -63,6 +66,10 @@ impl Saturation {
     /// The wet-steam state of dryness `x` at this saturation point.
     pub fn wet(&self, x: f64) -> Result<State> {
         let x = solve::check_dryness(x)?;
-        evaluate(Point::TwoPhase { p: self.p.mpa(), t: self.t.kelvin(), x })
+        evaluate(Point::TwoPhase {
+            p: self.p.mpa(),
+            t: self.t.kelvin(),
+            x,
+        })
     }
 }

@@ -27,7 +27,11 @@ fn check_pressure(p: f64) -> Result<f64> {
     if p > 0.0 && p <= P_MAX {
         Ok(p)
     } else {
-        Err(If97Error::OutOfRange { quantity: P_NAME, value: p, range: "0 < p ≤ 100 MPa" })
+        Err(If97Error::OutOfRange {
+            quantity: P_NAME,
+            value: p,
+            range: "0 < p ≤ 100 MPa",
+        })
     }
 }
 
@@ -54,7 +58,11 @@ pub(crate) fn region_pt(p: f64, t: f64) -> Result<Region> {
         };
     }
     if t <= T_13 {
-        return Ok(if p >= region4::psat(t) { Region::R1 } else { Region::R2 });
+        return Ok(if p >= region4::psat(t) {
+            Region::R1
+        } else {
+            Region::R2
+        });
     }
     if t <= T_B23_MAX && p > super::boundaries::b23_p(t) {
         Ok(Region::R3)
@@ -67,7 +75,10 @@ pub(crate) fn region_pt(p: f64, t: f64) -> Result<Region> {
 pub(crate) fn point_pt(p: f64, t: f64) -> Result<Point> {
     let region = region_pt(p, t)?;
     Ok(match region {
-        Region::R3 => Point::RhoT { rho: region3_vpt::rho_pt(p, t)?, t },
+        Region::R3 => Point::RhoT {
+            rho: region3_vpt::rho_pt(p, t)?,
+            t,
+        },
         _ => Point::PT { region, p, t },
     })
 }
@@ -138,18 +149,37 @@ fn refine_t(
 }
 
 fn out_of_range(along: Along, y: f64, range: &'static str) -> If97Error {
-    If97Error::OutOfRange { quantity: along.name, value: y, range }
+    If97Error::OutOfRange {
+        quantity: along.name,
+        value: y,
+        range,
+    }
 }
 
 /// Regions 2 and 5, above the saturated-vapour or B23 line.
 fn vapour_side(along: Along, p: f64, y: f64) -> Result<Point> {
     let y_25 = (along.of)(&region2::props(p, T_25));
     if y <= y_25 {
-        let t = refine_t(along, region2::props, p, y, (along.backward_2)(p, y), (T_MIN, T_25));
-        return Ok(Point::PT { region: Region::R2, p, t });
+        let t = refine_t(
+            along,
+            region2::props,
+            p,
+            y,
+            (along.backward_2)(p, y),
+            (T_MIN, T_25),
+        );
+        return Ok(Point::PT {
+            region: Region::R2,
+            p,
+            t,
+        });
     }
     if p > P_MAX_5 {
-        return Err(out_of_range(along, y, "at most its value at 1073.15 K above 50 MPa"));
+        return Err(out_of_range(
+            along,
+            y,
+            "at most its value at 1073.15 K above 50 MPa",
+        ));
     }
     let at_25 = region5::props(p, T_25);
     if y > (along.of)(&region5::props(p, T_MAX)) {
@@ -158,7 +188,11 @@ fn vapour_side(along: Along, p: f64, y: f64) -> Result<Point> {
     // No backward equation exists for region 5; start from a linearisation at its lower edge.
     let guess = T_25 + ((along.of)(&at_25) - y).abs() / (along.slope)(&at_25);
     let t = refine_t(along, region5::props, p, y, guess.min(T_MAX), (T_25, T_MAX));
-    Ok(Point::PT { region: Region::R5, p, t })
+    Ok(Point::PT {
+        region: Region::R5,
+        p,
+        t,
+    })
 }
 
 /// Locates (p, y) for y = h or s.
@@ -166,7 +200,11 @@ fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
     let p = check_pressure(p)?;
     let y = finite(along.name, y)?;
     let liquid_side = p >= P_SAT_273;
-    let lowest = if liquid_side { region1::props(p, T_MIN) } else { region2::props(p, T_MIN) };
+    let lowest = if liquid_side {
+        region1::props(p, T_MIN)
+    } else {
+        region2::props(p, T_MIN)
+    };
     if y < (along.of)(&lowest) {
         return Err(out_of_range(along, y, "at least its value at 273.15 K"));
     }
@@ -179,17 +217,43 @@ fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
         let vapour = region2::props(p, ts);
         let (y_l, y_v) = ((along.of)(&liquid), (along.of)(&vapour));
         if y <= y_l {
-            let t = refine_t(along, region1::props, p, y, (along.backward_1)(p, y), (T_MIN, ts));
-            return Ok(Point::PT { region: Region::R1, p, t });
+            let t = refine_t(
+                along,
+                region1::props,
+                p,
+                y,
+                (along.backward_1)(p, y),
+                (T_MIN, ts),
+            );
+            return Ok(Point::PT {
+                region: Region::R1,
+                p,
+                t,
+            });
         }
         if y < y_v {
-            return Ok(Point::TwoPhase { p, t: ts, x: (y - y_l) / (y_v - y_l) });
+            return Ok(Point::TwoPhase {
+                p,
+                t: ts,
+                x: (y - y_l) / (y_v - y_l),
+            });
         }
         return vapour_side(along, p, y);
     }
     if y <= (along.of)(&region1::props(p, T_13)) {
-        let t = refine_t(along, region1::props, p, y, (along.backward_1)(p, y), (T_MIN, T_13));
-        return Ok(Point::PT { region: Region::R1, p, t });
+        let t = refine_t(
+            along,
+            region1::props,
+            p,
+            y,
+            (along.backward_1)(p, y),
+            (T_MIN, T_13),
+        );
+        return Ok(Point::PT {
+            region: Region::R1,
+            p,
+            t,
+        });
     }
     if y >= (along.of)(&region2::props(p, b23_t(p))) {
         return vapour_side(along, p, y);
@@ -200,7 +264,11 @@ fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
         let vapour = region3::props(region3_vpt::rho_saturated_vapour(ts)?, ts);
         let (y_l, y_v) = ((along.of)(&liquid), (along.of)(&vapour));
         if y > y_l && y < y_v {
-            return Ok(Point::TwoPhase { p, t: ts, x: (y - y_l) / (y_v - y_l) });
+            return Ok(Point::TwoPhase {
+                p,
+                t: ts,
+                x: (y - y_l) / (y_v - y_l),
+            });
         }
     }
     let (rho, t) = (along.region_3)(p, y)?;
@@ -222,7 +290,11 @@ pub(crate) fn check_dryness(x: f64) -> Result<f64> {
     if (0.0..=1.0).contains(&x) {
         Ok(x)
     } else {
-        Err(If97Error::OutOfRange { quantity: X_NAME, value: x, range: "0 ≤ x ≤ 1" })
+        Err(If97Error::OutOfRange {
+            quantity: X_NAME,
+            value: x,
+            range: "0 ≤ x ≤ 1",
+        })
     }
 }
 
@@ -237,7 +309,11 @@ pub(crate) fn point_px(p: f64, x: f64) -> Result<Point> {
             range: "611.213 Pa ≤ p ≤ 22.064 MPa on the saturation line",
         });
     }
-    Ok(Point::TwoPhase { p, t: region4::tsat(p), x })
+    Ok(Point::TwoPhase {
+        p,
+        t: region4::tsat(p),
+        x,
+    })
 }
 
 /// Locates wet steam from (T, x).
@@ -251,7 +327,11 @@ pub(crate) fn point_tx(t: f64, x: f64) -> Result<Point> {
             range: "273.15 K ≤ T ≤ 647.096 K on the saturation line",
         });
     }
-    Ok(Point::TwoPhase { p: region4::psat(t), t, x })
+    Ok(Point::TwoPhase {
+        p: region4::psat(t),
+        t,
+        x,
+    })
 }
 
 /// Saturation temperature, with the range checked.

@@ -1,0 +1,95 @@
+//! Test support shared by the region modules: comparison with the
+//! verification tables of the releases, and thermodynamic identities that tie
+//! the derived properties (cp, cv, w) to numerical derivatives of h, s and v.
+
+use super::super::props::Props;
+
+/// The tolerance of the verification tests: the tables print 9 significant digits.
+pub(crate) const TABLE_TOLERANCE: f64 = 1e-8;
+
+/// Asserts |got − want| ≤ rel·|want|.
+#[track_caller]
+pub(crate) fn assert_rel(what: &str, got: f64, want: f64, rel: f64) {
+    assert!(
+        (got - want).abs() <= rel * want.abs(),
+        "{what}: got {got:.12e}, want {want:.12e} (relative error {:.2e})",
+        ((got - want) / want).abs()
+    );
+}
+
+/// One column of a forward-equation verification table: T, p and
+/// v, h, u, s, cp, w as printed in the release.
+pub(crate) struct Row {
+    pub t: f64,
+    pub p: f64,
+    pub v: f64,
+    pub h: f64,
+    pub u: f64,
+    pub s: f64,
+    pub cp: f64,
+    pub w: f64,
+}
+
+/// Checks every printed property of a verification-table column.
+#[track_caller]
+pub(crate) fn assert_row(props: fn(f64, f64) -> Props, row: &Row) {
+    let got = props(row.p, row.t);
+    let at = format!("T = {} K, p = {} MPa", row.t, row.p);
+    assert_rel(&format!("v at {at}"), got.v, row.v, TABLE_TOLERANCE);
+    assert_rel(&format!("h at {at}"), got.h, row.h, TABLE_TOLERANCE);
+    assert_rel(&format!("u at {at}"), got.u, row.u, TABLE_TOLERANCE);
+    assert_rel(&format!("s at {at}"), got.s, row.s, TABLE_TOLERANCE);
+    assert_rel(&format!("cp at {at}"), got.cp, row.cp, TABLE_TOLERANCE);
+    assert_rel(&format!("w at {at}"), got.w, row.w, TABLE_TOLERANCE);
+    assert_eq!((got.p, got.t), (row.p, row.t));
+}
+
+/// Checks the derived properties against central differences of the
+/// primary ones at (p, T):
+/// cp = (∂h/∂T)_p, cp = T(∂s/∂T)_p, v = (∂g/∂p)_T with g = h − Ts,
+/// cv = cp + T·(∂v/∂T)²_p/(∂v/∂p)_T and
+/// w² = −v²/[(∂v/∂p)_T + T·(∂v/∂T)²_p/cp] (with the unit factors of
+/// kJ = MPa·dm³ and MPa = 10⁶ Pa), and h = u + p·v.
+#[track_caller]
+pub(crate) fn assert_identities(props: fn(f64, f64) -> Props, p: f64, t: f64, rel: f64) {
+    let at = props(p, t);
+    let (dt, dp) = (1e-5 * t, 1e-5 * p);
+    let (t_hi, t_lo) = (props(p, t + dt), props(p, t - dt));
+    let (p_hi, p_lo) = (props(p + dp, t), props(p - dp, t));
+    let gibbs = |x: &Props| x.h - x.t * x.s;
+    let v_t = (t_hi.v - t_lo.v) / (2.0 * dt);
+    let v_p = (p_hi.v - p_lo.v) / (2.0 * dp);
+    let here = format!("T = {t} K, p = {p} MPa");
+    assert_rel(
+        &format!("h = u + pv at {here}"),
+        at.u + 1000.0 * p * at.v,
+        at.h,
+        1e-13,
+    );
+    assert_rel(
+        &format!("cp = dh/dT at {here}"),
+        (t_hi.h - t_lo.h) / (2.0 * dt),
+        at.cp,
+        rel,
+    );
+    assert_rel(
+        &format!("cp = T ds/dT at {here}"),
+        t * (t_hi.s - t_lo.s) / (2.0 * dt),
+        at.cp,
+        rel,
+    );
+    assert_rel(
+        &format!("v = dg/dp at {here}"),
+        (gibbs(&p_hi) - gibbs(&p_lo)) / (2.0 * dp) / 1000.0,
+        at.v,
+        rel,
+    );
+    assert_rel(
+        &format!("cv at {here}"),
+        at.cp + 1000.0 * t * v_t * v_t / v_p,
+        at.cv,
+        rel,
+    );
+    let w2 = -1e6 * at.v * at.v / (v_p + 1000.0 * t * v_t * v_t / at.cp);
+    assert_rel(&format!("w at {here}"), w2.sqrt(), at.w, rel);
+}

@@ -1,0 +1,192 @@
+//! Evaluation of the sparse double power series Σ nₖ·a^Iₖ·b^Jₖ that every
+//! IF97 equation is made of.
+//!
+//! Calling `powi` per term costs a chain of dependent multiplications for
+//! every term (region 2 has exponents up to 58). Instead the powers of each
+//! base are tabulated once per call, each power the product of two lower ones
+//! (x^k = x^⌊k/2⌋·x^⌈k/2⌉), so the multiplication tree is only log₂ k deep and
+//! the multiplications pipeline. Sums run in independent accumulators for the
+//! same reason. With the coefficient tables `const`, the compiler unrolls the
+//! loops and drops the powers no term needs.
+
+/// A coefficient-table row (I, J, n): the term n·a^I·b^J.
+pub(crate) type Term = (i32, i32, f64);
+
+/// x⁰ ..= x^(N−1).
+#[inline(always)]
+pub(crate) fn powers<const N: usize>(x: f64) -> [f64; N] {
+    let mut table = [1.0; N];
+    if N > 1 {
+        table[1] = x;
+    }
+    for k in 2..N {
+        table[k] = table[k / 2] * table[k - k / 2];
+    }
+    table
+}
+
+/// Integer powers x^e for −NEG < e < POS, the negative ones from 1/x.
+#[derive(Clone, Copy)]
+pub(crate) struct Powers<const NEG: usize, const POS: usize> {
+    neg: [f64; NEG],
+    pos: [f64; POS],
+}
+
+impl<const NEG: usize, const POS: usize> Powers<NEG, POS> {
+    #[inline(always)]
+    pub(crate) fn new(x: f64) -> Self {
+        // Without negative exponents, skip the division.
+        let inv = if NEG > 1 { 1.0 / x } else { 1.0 };
+        Self::with_inverse(x, inv)
+    }
+
+    /// As [`Self::new`], when 1/x is known without a division.
+    #[inline(always)]
+    pub(crate) fn with_inverse(x: f64, inv: f64) -> Self {
+        Self {
+            neg: powers(inv),
+            pos: powers(x),
+        }
+    }
+
+    /// x^e; NaN for an exponent outside the table (a coefficient-table bug,
+    /// which the verification tests would catch).
+    #[inline(always)]
+    pub(crate) fn get(&self, e: i32) -> f64 {
+        let found = if e >= 0 {
+            self.pos.get(e.unsigned_abs() as usize)
+        } else {
+            self.neg.get(e.unsigned_abs() as usize)
+        };
+        found.copied().unwrap_or(f64::NAN)
+    }
+}
+
+/// Σ n·a(I)·b(J) over `terms`, in four accumulators.
+#[inline(always)]
+pub(crate) fn series<const K: usize>(
+    terms: &[Term; K],
+    a: impl Fn(i32) -> f64,
+    b: impl Fn(i32) -> f64,
+) -> f64 {
+    let mut lanes = [0.0; 4];
+    for (k, &(i, j, n)) in terms.iter().enumerate() {
+        lanes[k % 4] += n * a(i) * b(j);
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+}
+
+/// The sums a Gibbs or Helmholtz equation needs for all its derivatives:
+/// with tₖ = nₖ·a^Iₖ·b^Jₖ, `s0` = Σ tₖ, `si` = Σ Iₖ·tₖ, `sii` = Σ Iₖ(Iₖ−1)·tₖ,
+/// `sj` = Σ Jₖ·tₖ, `sjj` = Σ Jₖ(Jₖ−1)·tₖ and `sij` = Σ Iₖ·Jₖ·tₖ. Dividing by
+/// the bases turns them into the partial derivatives.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Sums {
+    pub s0: f64,
+    pub si: f64,
+    pub sii: f64,
+    pub sj: f64,
+    pub sjj: f64,
+    pub sij: f64,
+}
+
+/// All six [`Sums`] in one pass over `terms`.
+#[inline(always)]
+pub(crate) fn sums<const K: usize>(
+    terms: &[Term; K],
+    a: impl Fn(i32) -> f64,
+    b: impl Fn(i32) -> f64,
+) -> Sums {
+    // Two lanes per sum: twelve independent chains keep the adders busy
+    // without running out of registers.
+    let mut lanes = [Sums::default(); 2];
+    for (k, &(i, j, n)) in terms.iter().enumerate() {
+        let t = n * a(i) * b(j);
+        let (fi, fj) = (f64::from(i), f64::from(j));
+        let lane = &mut lanes[k % 2];
+        lane.s0 += t;
+        lane.si += fi * t;
+        lane.sii += fi * (fi - 1.0) * t;
+        lane.sj += fj * t;
+        lane.sjj += fj * (fj - 1.0) * t;
+        lane.sij += fi * fj * t;
+    }
+    let [x, y] = lanes;
+    Sums {
+        s0: x.s0 + y.s0,
+        si: x.si + y.si,
+        sii: x.sii + y.sii,
+        sj: x.sj + y.sj,
+        sjj: x.sjj + y.sjj,
+        sij: x.sij + y.sij,
+    }
+}
+
+/// The table of ∂/∂b: rows (I, J−1, n·J) for the rows with J ≠ 0, computed at
+/// compile time. `M` must be the number of rows with J ≠ 0.
+pub(crate) const fn d_db<const K: usize, const M: usize>(terms: &[Term; K]) -> [Term; M] {
+    let mut out = [(0, 0, 0.0); M];
+    let (mut k, mut m) = (0, 0);
+    while k < K {
+        let (i, j, n) = terms[k];
+        if j != 0 {
+            out[m] = (i, j - 1, n * j as f64);
+            m += 1;
+        }
+        k += 1;
+    }
+    assert!(m == M, "M must count the rows with J != 0");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn powers_match_powi() {
+        let x = 1.137_f64;
+        let table = powers::<60>(x);
+        for (k, &p) in table.iter().enumerate() {
+            let exact = x.powi(k as i32);
+            assert!((p - exact).abs() <= 1e-14 * exact, "x^{k}");
+        }
+        let signed = Powers::<8, 8>::new(x);
+        assert!((signed.get(-7) - x.powi(-7)).abs() < 1e-15);
+        assert!(signed.get(8).is_nan() && signed.get(-8).is_nan());
+    }
+
+    #[test]
+    fn series_and_sums_agree_with_direct_evaluation() {
+        const T: [Term; 5] = [
+            (0, 0, 1.5),
+            (1, 3, -2.0),
+            (2, 0, 0.25),
+            (3, 7, 1e-3),
+            (5, -2, 4.0),
+        ];
+        const DT: [Term; 3] = d_db(&T);
+        let (a, b) = (0.7_f64, 1.3_f64);
+        let direct = |w: &dyn Fn(f64, f64) -> f64| -> f64 {
+            T.iter()
+                .map(|&(i, j, n)| w(f64::from(i), f64::from(j)) * n * a.powi(i) * b.powi(j))
+                .sum()
+        };
+        let pa = Powers::<1, 8>::new(a);
+        let pb = Powers::<4, 8>::new(b);
+        let s = sums(&T, |i| pa.get(i), |j| pb.get(j));
+        let close = |x: f64, y: f64| (x - y).abs() <= 1e-14 * y.abs().max(1.0);
+        assert!(close(
+            series(&T, |i| pa.get(i), |j| pb.get(j)),
+            direct(&|_, _| 1.0)
+        ));
+        assert!(close(s.s0, direct(&|_, _| 1.0)));
+        assert!(close(s.si, direct(&|i, _| i)));
+        assert!(close(s.sii, direct(&|i, _| i * (i - 1.0))));
+        assert!(close(s.sj, direct(&|_, j| j)));
+        assert!(close(s.sjj, direct(&|_, j| j * (j - 1.0))));
+        assert!(close(s.sij, direct(&|i, j| i * j)));
+        // The ∂/∂b table gives Σ n·J·a^I·b^(J−1) = sj / b.
+        assert!(close(series(&DT, |i| pa.get(i), |j| pb.get(j)), s.sj / b));
+    }
+}

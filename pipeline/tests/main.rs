@@ -1,0 +1,5 @@
+//! Integration tests of the `steamflow` binary and library: one test binary,
+//! a module per command.
+
+mod calc_batch;
+mod calc_cli;

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command of README.md: sets up what the tests need on a fresh
+# machine, then runs formatting, lints and every test of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo is not installed: install Rust (rustup) first" >&2
+  exit 1
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+cargo test --workspace --locked

@@ -5,3 +5,4 @@
 
 pub mod calc;
 pub mod cli;
+pub mod dataflow;

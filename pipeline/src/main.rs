@@ -18,12 +18,16 @@ struct Cli {
 enum Command {
     /// Steam-table and steam-system calculations (IAPWS-IF97, leaks, heat loss, economics).
     Calc(cli::calc::CalcArgs),
+    /// Replay readings through the dataflow graph (development harness).
+    #[command(hide = true)]
+    DevReplay(cli::dataflow_dev::DevReplayArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Calc(args) => cli::calc::run(args),
+        Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -176,7 +176,10 @@ fn calc_name() -> impl Strategy<Value = String> {
         .iter()
         .map(|c| c.spec.name.to_owned())
         .collect();
-    prop_oneof![proptest::sample::select(names), proptest::string::string_regex(".{0,8}").unwrap()]
+    prop_oneof![
+        proptest::sample::select(names),
+        proptest::string::string_regex(".{0,8}").unwrap()
+    ]
 }
 
 fn wild_value() -> impl Strategy<Value = Value> {

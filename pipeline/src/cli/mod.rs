@@ -1,1 +1,2 @@
 pub mod calc;
+pub mod dataflow_dev;

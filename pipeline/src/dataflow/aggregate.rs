@@ -85,7 +85,13 @@ impl Aggregate {
     }
 
     fn fields(&self) -> [f64; 5] {
-        [self.sum, self.min, self.max, self.first_value, self.last_value]
+        [
+            self.sum,
+            self.min,
+            self.max,
+            self.first_value,
+            self.last_value,
+        ]
     }
 }
 
@@ -110,6 +116,16 @@ impl PartialEq for Aggregate {
 }
 
 impl Eq for Aggregate {}
+
+impl std::hash::Hash for Aggregate {
+    /// Consistent with `Eq`: `total_cmp` equality is bit equality.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.count, self.first_ms, self.last_ms).hash(state);
+        for field in self.fields() {
+            field.to_bits().hash(state);
+        }
+    }
+}
 
 impl PartialOrd for Aggregate {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {

@@ -15,9 +15,9 @@
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 
+use timely::dataflow::StreamVec;
 use timely::dataflow::channels::pact::{Exchange, Pipeline};
 use timely::dataflow::operators::generic::Operator;
-use timely::dataflow::StreamVec;
 
 use super::key::{KeyHasher, TagKey};
 use super::record::{KeyedReading, Reason};
@@ -97,7 +97,11 @@ impl<'scope> Deduplicate<'scope> for StreamVec<'scope, Time, KeyedReading> {
                     for batch in data {
                         for reading in batch.iter_mut() {
                             if reading.is_accepted()
-                                && !seen.insert((reading.key, reading.time_ms, reading.value.to_bits()))
+                                && !seen.insert((
+                                    reading.key,
+                                    reading.time_ms,
+                                    reading.value.to_bits(),
+                                ))
                             {
                                 reading.reject(Reason::Duplicate, 0.0);
                             }

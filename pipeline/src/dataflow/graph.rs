@@ -14,14 +14,14 @@
 use std::sync::Arc;
 
 use timely::dataflow::channels::pact::Pipeline;
-use timely::dataflow::operators::core::OkErr;
 use timely::dataflow::operators::Concat;
+use timely::dataflow::operators::core::OkErr;
 use timely::dataflow::{Scope, StreamVec};
 
 use super::dedup::{Deduplicate, ExchangeByRoute};
 use super::ingest::{Ingest, IngestConfig, IngestExt};
 use super::key::KeyRegistry;
-use super::outputs::{names, OutputError, Outputs};
+use super::outputs::{OutputError, Outputs, names};
 use super::record::{DeadLetter, KeyedReading};
 use super::time::{Ticks, Time, WindowSpec, WindowSpecError};
 use super::validate::{Validate, ValidationConfig};
@@ -140,7 +140,7 @@ pub trait BuildGraph<'scope> {
     ///         .collect();
     ///     ingest.push(SourceId(0), &readings);
     ///     ingest.close();
-    ///     worker.step_while(|| worker.has_dataflows());
+    ///     while worker.step_or_park(None) {}
     ///     (captured.contents().len(), captured)
     /// });
     /// // Two 1-minute windows, and one window of each rollup.
@@ -163,8 +163,11 @@ impl<'scope> BuildGraph<'scope> for Scope<'scope, Time> {
     ) -> Result<(Ingest, Graph<'scope>), GraphError> {
         let plan = config.rollup_plan()?;
         let lateness = config.ingest.allowed_lateness_ms;
-        let (ingest, ingested) =
-            self.new_ingest(config.ingest, Arc::clone(&registry), config.sources_per_worker);
+        let (ingest, ingested) = self.new_ingest(
+            config.ingest,
+            Arc::clone(&registry),
+            config.sources_per_worker,
+        );
         let (readings, rejected) = ingested
             .readings
             .exchange_by_route()

@@ -159,7 +159,10 @@ impl<'scope> IngestExt<'scope> for Scope<'scope, Time> {
     ) -> (Ingest, Ingested<'scope>) {
         let ((readings, readings_cap), reading_stream) = self.new_unordered_input();
         let ((dead_letters, dead_cap), dead_stream) = self.new_unordered_input();
-        let mut ingest = Ingest {
+        // The capabilities stay as they are until the dataflow is built:
+        // timely counts every worker's initial input capability on every
+        // worker, so releasing one before then would never be heard of.
+        let ingest = Ingest {
             config,
             interner: Interner::new(registry),
             readings,
@@ -177,7 +180,6 @@ impl<'scope> IngestExt<'scope> for Scope<'scope, Time> {
             dead: Vec::new(),
             counters: IngestCounters::default(),
         };
-        ingest.settle_capabilities();
         (
             ingest,
             Ingested {
@@ -292,7 +294,11 @@ impl Ingest {
         self.counters.accepted += 1;
         let tick = config.ticks.floor(time_ms.max(watermark));
         // −0.0 and 0.0 are one value: duplicates compare bits.
-        let value = if reading.value == 0.0 { 0.0 } else { reading.value };
+        let value = if reading.value == 0.0 {
+            0.0
+        } else {
+            reading.value
+        };
         let keyed = KeyedReading::new(entry.key, entry.route, time_ms, value, reading.quality);
         stage(&mut self.staged, tick, keyed);
     }

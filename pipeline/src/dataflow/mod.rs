@@ -49,7 +49,7 @@ pub use dedup::{Deduplicate, ExchangeByRoute};
 pub use graph::{BuildGraph, Graph, GraphConfig, GraphError};
 pub use ingest::{Ingest, IngestConfig, IngestCounters, IngestExt, Ingested, SourceId};
 pub use key::{Interner, KeyCollision, KeyEntry, KeyRegistry, TagKey};
-pub use outputs::{names, OutputError, Outputs};
+pub use outputs::{OutputError, Outputs, names};
 pub use record::{DeadLetter, Flags, KeyedReading, Reason};
 pub use render::OutputRecord;
 pub use sink::{Captured, JsonlSink, LineSink, MemoryLines, Settle};

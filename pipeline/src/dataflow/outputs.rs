@@ -150,7 +150,8 @@ impl<'scope, D: OutputRecord> Published<'scope> for Typed<'scope, D> {
     fn capture_any(&self, stream: &str) -> Box<dyn Any> {
         let captured = Captured::<D>::default();
         let into = captured.clone();
-        self.updates().settle(stream, move |time, updates| into.extend(time, updates));
+        self.updates()
+            .settle(stream, move |time, updates| into.extend(time, updates));
         Box::new(captured)
     }
 }

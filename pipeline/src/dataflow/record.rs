@@ -193,7 +193,13 @@ impl KeyedReading {
     }
 
     fn sort_key(&self) -> (TagKey, u64, Quality, Flags, Reason) {
-        (self.key, self.time_ms, self.quality, self.flags, self.rejected)
+        (
+            self.key,
+            self.time_ms,
+            self.quality,
+            self.flags,
+            self.rejected,
+        )
     }
 }
 

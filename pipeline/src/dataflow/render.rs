@@ -65,7 +65,10 @@ pub fn json_key(out: &mut String, names: &KeyRegistry, key: TagKey) {
 fn json_time(out: &mut String, field: &str, time_ms: u64) {
     let _ = write!(out, ",\"{field}\":{time_ms}");
     let _ = write!(out, ",\"{field}_utc\":");
-    json_str(out, &format_utc_ms(i64::try_from(time_ms).unwrap_or(i64::MAX)));
+    json_str(
+        out,
+        &format_utc_ms(i64::try_from(time_ms).unwrap_or(i64::MAX)),
+    );
 }
 
 impl OutputRecord for KeyedReading {
@@ -119,7 +122,11 @@ impl OutputRecord for (WindowKey, Aggregate) {
             let _ = write!(out, ",\"{name}\":");
             json_f64(out, value);
         }
-        let _ = write!(out, ",\"first_ms\":{},\"last_ms\":{}", agg.first_ms, agg.last_ms);
+        let _ = write!(
+            out,
+            ",\"first_ms\":{},\"last_ms\":{}",
+            agg.first_ms, agg.last_ms
+        );
     }
 }
 

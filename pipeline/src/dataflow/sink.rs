@@ -32,12 +32,12 @@ pub trait Settle<D> {
     /// let seen = Arc::new(Mutex::new(Vec::new()));
     /// let into = Arc::clone(&seen);
     /// timely::example(move |scope| {
-    ///     let (_, data) = scope.new_collection_from(vec!["b", "a", "b"]);
+    ///     let (_, data) = scope.new_collection_from(vec!['b', 'a', 'b']);
     ///     data.settle("letters", move |time, updates| {
     ///         into.lock().unwrap().push((time, updates.to_vec()));
     ///     });
     /// });
-    /// assert_eq!(*seen.lock().unwrap(), vec![(0, vec![("a", 1), ("b", 2)])]);
+    /// assert_eq!(*seen.lock().unwrap(), vec![(0, vec![('a', 1), ('b', 2)])]);
     /// ```
     fn settle<F>(self, name: &str, deliver: F)
     where
@@ -107,8 +107,11 @@ impl<D: OutputRecord> Captured<D> {
     }
 
     pub(super) fn extend(&self, time: Time, updates: &[(D, isize)]) {
-        self.lock()
-            .extend(updates.iter().map(|(record, diff)| (record.clone(), time, *diff)));
+        self.lock().extend(
+            updates
+                .iter()
+                .map(|(record, diff)| (record.clone(), time, *diff)),
+        );
     }
 
     /// Every update so far, in delivery order (times ascending).
@@ -225,7 +228,10 @@ pub struct MemoryLines {
 impl MemoryLines {
     /// The lines written so far, as the JSON Lines sink would write them.
     pub fn lines(&self) -> Vec<String> {
-        self.lines.lock().map(|lines| lines.clone()).unwrap_or_default()
+        self.lines
+            .lock()
+            .map(|lines| lines.clone())
+            .unwrap_or_default()
     }
 }
 

@@ -76,9 +76,7 @@ impl Default for Ticks {
 /// let starts: Vec<u64> = hop.starts_containing(610_000).collect();
 /// assert_eq!(starts, vec![360_000, 420_000, 480_000, 540_000, 600_000]);
 /// ```
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct WindowSpec {
     /// Window length [ms].
     pub size_ms: u32,
@@ -90,7 +88,9 @@ pub struct WindowSpec {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum WindowSpecError {
     /// Size or slide is zero or over 49 days (`u32` ms).
-    #[error("window size and slide must be between 1 ms and 49 days, got size {size_ms} ms, slide {slide_ms} ms")]
+    #[error(
+        "window size and slide must be between 1 ms and 49 days, got size {size_ms} ms, slide {slide_ms} ms"
+    )]
     OutOfRange {
         /// The size asked for.
         size_ms: u64,
@@ -106,7 +106,9 @@ pub enum WindowSpecError {
         slide_ms: u64,
     },
     /// A rollup must tile its source windows exactly.
-    #[error("{target} cannot be rolled up from {from}: its size and slide must be multiples of the size of {from}, and {from} tumbling")]
+    #[error(
+        "{target} cannot be rolled up from {from}: its size and slide must be multiples of the size of {from}, and {from} tumbling"
+    )]
     NotTiled {
         /// The rollup asked for.
         target: WindowSpec,
@@ -152,7 +154,11 @@ impl WindowSpec {
         let (size, slide) = (u64::from(self.size_ms), u64::from(self.slide_ms));
         let last = time_ms - time_ms % slide;
         // The earliest start s with s + size > time, i.e. s ≥ time + 1 − size.
-        let first = time_ms.saturating_add(1).saturating_sub(size).div_ceil(slide) * slide;
+        let first = time_ms
+            .saturating_add(1)
+            .saturating_sub(size)
+            .div_ceil(slide)
+            * slide;
         (first..=last).step_by(slide as usize)
     }
 
@@ -203,10 +209,10 @@ impl std::fmt::Display for WindowSpec {
 
 fn duration_label(ms: u32) -> String {
     const UNITS: [(u32, &str); 4] = [(3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")];
-    UNITS
-        .iter()
-        .find(|(unit, _)| ms % unit == 0)
-        .map_or_else(|| format!("{ms}ms"), |(unit, name)| format!("{}{name}", ms / unit))
+    UNITS.iter().find(|(unit, _)| ms % unit == 0).map_or_else(
+        || format!("{ms}ms"),
+        |(unit, name)| format!("{}{name}", ms / unit),
+    )
 }
 
 #[cfg(test)]

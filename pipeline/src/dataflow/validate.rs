@@ -496,9 +496,14 @@ mod tests {
             }),
             ..TagRules::default()
         };
-        let readings: Vec<_> = (0..6).map(|i| (KEY, i * 1_000, 4.0 + 0.001 * i as f64)).collect();
+        let readings: Vec<_> = (0..6)
+            .map(|i| (KEY, i * 1_000, 4.0 + 0.001 * i as f64))
+            .collect();
         let out = run(ValidationConfig::default().with_tag(KEY, rules), &readings);
-        let flagged: Vec<bool> = out.iter().map(|r| r.flags.contains(Reason::Flatline)).collect();
+        let flagged: Vec<bool> = out
+            .iter()
+            .map(|r| r.flags.contains(Reason::Flatline))
+            .collect();
         assert_eq!(flagged, vec![false, false, false, true, true, true]);
     }
 
@@ -569,8 +574,14 @@ mod tests {
 
     #[test]
     fn if97_curve_in_plant_units() {
-        let t = If97SaturationBargCelsius.saturation_temperature(0.0).unwrap();
+        let t = If97SaturationBargCelsius
+            .saturation_temperature(0.0)
+            .unwrap();
         assert!((t - 99.974).abs() < 0.001, "{t}"); // 373.124 K at 1 atm
-        assert!(If97SaturationBargCelsius.saturation_temperature(-5.0).is_none());
+        assert!(
+            If97SaturationBargCelsius
+                .saturation_temperature(-5.0)
+                .is_none()
+        );
     }
 }

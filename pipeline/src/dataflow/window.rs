@@ -28,13 +28,13 @@
 
 use std::collections::BTreeMap;
 
+use differential_dataflow::AsCollection;
+use differential_dataflow::collection::vec::Collection as VecCollection;
 use serde::{Deserialize, Serialize};
+use timely::dataflow::StreamVec;
 use timely::dataflow::channels::pact::{ParallelizationContract, Pipeline};
 use timely::dataflow::operators::Capability;
 use timely::dataflow::operators::generic::Operator;
-use timely::dataflow::StreamVec;
-use differential_dataflow::AsCollection;
-use differential_dataflow::collection::vec::Collection as VecCollection;
 
 use super::aggregate::Aggregate;
 use super::key::{KeyMap, TagKey};
@@ -42,9 +42,7 @@ use super::record::KeyedReading;
 use super::time::{Time, WindowSpec};
 
 /// One window of one tag.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct WindowKey {
     /// The (plant, tag).
     pub key: TagKey,
@@ -57,7 +55,7 @@ pub struct WindowKey {
 impl WindowKey {
     /// The end of the window (exclusive) [ms].
     pub fn end_ms(&self) -> u64 {
-        self.start_ms + u64::from(self.spec.size_ms)
+        self.start_ms.saturating_add(u64::from(self.spec.size_ms))
     }
 }
 
@@ -202,7 +200,8 @@ impl WindowState {
     /// multiplicity of `n` merges the partial `n` times.
     fn value(&self) -> Option<Aggregate> {
         let mut merged: Option<Aggregate> = None;
-        let mut parts: Vec<&(Aggregate, isize)> = self.parts.iter().filter(|(_, n)| *n > 0).collect();
+        let mut parts: Vec<&(Aggregate, isize)> =
+            self.parts.iter().filter(|(_, n)| *n > 0).collect();
         // Merge in a fixed order: float sums then do not depend on arrival.
         parts.sort_by(|a, b| a.0.cmp(&b.0));
         for (part, count) in parts {
@@ -305,7 +304,7 @@ pub trait Rollup<'scope> {
     /// let key = TagKey::of("north", "flow");
     /// let minute = WindowSpec::tumbling(60_000).unwrap();
     /// let five = WindowSpec::tumbling(300_000).unwrap();
-    /// let at = |start_ms| WindowKey { key, spec: minute, start_ms };
+    /// let at = move |start_ms| WindowKey { key, spec: minute, start_ms };
     /// timely::example(move |scope| {
     ///     let minutes = vec![(at(0), Aggregate::of(0, 1.0)), (at(60_000), Aggregate::of(60_000, 2.0))];
     ///     let mut whole = Aggregate::of(0, 1.0);
@@ -317,11 +316,21 @@ pub trait Rollup<'scope> {
     ///         .assert_eq(expected);
     /// });
     /// ```
-    fn rollup(self, from: WindowSpec, to: WindowSpec, allowed_lateness_ms: u64) -> WindowCollection<'scope>;
+    fn rollup(
+        self,
+        from: WindowSpec,
+        to: WindowSpec,
+        allowed_lateness_ms: u64,
+    ) -> WindowCollection<'scope>;
 }
 
 impl<'scope> Rollup<'scope> for WindowCollection<'scope> {
-    fn rollup(self, from: WindowSpec, to: WindowSpec, allowed_lateness_ms: u64) -> WindowCollection<'scope> {
+    fn rollup(
+        self,
+        from: WindowSpec,
+        to: WindowSpec,
+        allowed_lateness_ms: u64,
+    ) -> WindowCollection<'scope> {
         self.flat_map(move |(window, agg)| {
             let starts = (window.spec == from)
                 .then(|| to.starts_covering(from, window.start_ms))
@@ -360,7 +369,11 @@ mod tests {
 
     #[test]
     fn window_value_ignores_arrival_order() {
-        let parts = [Aggregate::of(3, 0.1), Aggregate::of(1, 0.2), Aggregate::of(2, 0.3)];
+        let parts = [
+            Aggregate::of(3, 0.1),
+            Aggregate::of(1, 0.2),
+            Aggregate::of(2, 0.3),
+        ];
         let mut forward = WindowState::default();
         let mut backward = WindowState::default();
         for part in parts {

@@ -173,8 +173,8 @@ pub fn replay_jsonl(
 }
 
 fn read_readings(input: &Path) -> anyhow::Result<(Vec<Reading>, u64)> {
-    let file = std::fs::File::open(input)
-        .with_context(|| format!("cannot open {}", input.display()))?;
+    let file =
+        std::fs::File::open(input).with_context(|| format!("cannot open {}", input.display()))?;
     let mut readings = Vec::new();
     let mut malformed = 0;
     for line in std::io::BufReader::new(file).lines() {
@@ -221,12 +221,11 @@ fn replay_on_worker(
             let sink = JsonlSink::new(out_dir, name, index == 0);
             graph.outputs.subscribe(name, Box::new(sink)).ok()?;
         }
-        let (probe, _) = graph.window_aggregates.probe();
-        Some((ingest, probe))
+        Some(ingest)
     });
     let mut summary = ReplaySummary::default();
     // The configuration was checked before the workers started.
-    let Some((mut ingest, probe)) = built else {
+    let Some(mut ingest) = built else {
         return summary;
     };
     let mut per_source: Vec<Vec<Reading>> = vec![Vec::new(); mine.len()];
@@ -260,10 +259,8 @@ fn replay_on_worker(
         }
     }
     ingest.close();
-    while !probe.done() {
-        worker.step();
-    }
     drop(ingest);
+    // The dataflow completes once every sink has seen the empty frontier.
     while worker.step_or_park(None) {}
     summary
 }

@@ -22,6 +22,9 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Simulate a plant (with faults) and write its readings and a replay config.
     Simulate(cli::simulate::SimulateArgs),
+    /// Replay readings through the dataflow graph (development harness).
+    #[command(hide = true)]
+    DevReplay(cli::dataflow_dev::DevReplayArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Command::Calc(args) => cli::calc::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Simulate(args) => cli::simulate::run(args),
+        Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {
         Ok(code) => code,

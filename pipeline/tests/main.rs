@@ -3,3 +3,4 @@
 
 mod calc_batch;
 mod calc_cli;
+mod dataflow;

@@ -1,0 +1,246 @@
+//! Sinks: settled, consolidated updates delivered in time order to one
+//! worker; an in-memory capture for tests and a JSON Lines file writer.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use differential_dataflow::collection::vec::Collection as VecCollection;
+use differential_dataflow::consolidation::consolidate;
+use timely::dataflow::channels::pact::Exchange;
+use timely::dataflow::operators::generic::Operator;
+
+use super::render::OutputRecord;
+use super::time::Time;
+
+/// Delivers a collection's updates, settled (see [`Settle::settle`]).
+pub trait Settle<D> {
+    /// Gathers all updates on worker 0 and, once the frontier has passed a
+    /// time, calls `deliver(time, updates)` with that time's updates
+    /// consolidated (equal records summed, zero sums dropped) and sorted
+    /// by record. Times arrive in increasing order, each once, and only if
+    /// something changed. The output is the same for any number of workers
+    /// and processes.
+    ///
+    /// ```
+    /// use steamflow::dataflow::Settle;
+    /// use differential_dataflow::input::Input;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let into = Arc::clone(&seen);
+    /// timely::example(move |scope| {
+    ///     let (_, data) = scope.new_collection_from(vec!['b', 'a', 'b']);
+    ///     data.settle("letters", move |time, updates| {
+    ///         into.lock().unwrap().push((time, updates.to_vec()));
+    ///     });
+    /// });
+    /// assert_eq!(*seen.lock().unwrap(), vec![(0, vec![('a', 1), ('b', 2)])]);
+    /// ```
+    fn settle<F>(self, name: &str, deliver: F)
+    where
+        F: FnMut(Time, &[(D, isize)]) + 'static;
+}
+
+impl<D: differential_dataflow::ExchangeData> Settle<D> for VecCollection<'_, Time, D, isize> {
+    fn settle<F>(self, name: &str, mut deliver: F)
+    where
+        F: FnMut(Time, &[(D, isize)]) + 'static,
+    {
+        let mut pending: BTreeMap<Time, Vec<(D, isize)>> = BTreeMap::new();
+        self.inner.sink(
+            Exchange::new(|_: &(D, Time, isize)| 0),
+            &format!("Settle({name})"),
+            move |(input, frontier)| {
+                input.for_each_stamp(|_capability, data| {
+                    for batch in data {
+                        for (record, time, diff) in batch.drain(..) {
+                            pending.entry(time).or_default().push((record, diff));
+                        }
+                    }
+                });
+                while let Some(entry) = pending.first_entry() {
+                    if frontier.less_equal(entry.key()) {
+                        break;
+                    }
+                    let (time, mut updates) = entry.remove_entry();
+                    consolidate(&mut updates);
+                    if !updates.is_empty() {
+                        deliver(time, &updates);
+                    }
+                }
+            },
+        );
+    }
+}
+
+/// Updates captured in memory: `(record, time, diff)`, in delivery order.
+#[derive(Debug)]
+pub struct Captured<D> {
+    updates: Arc<Mutex<Vec<(D, Time, isize)>>>,
+}
+
+impl<D> Clone for Captured<D> {
+    fn clone(&self) -> Self {
+        Captured {
+            updates: Arc::clone(&self.updates),
+        }
+    }
+}
+
+impl<D> Default for Captured<D> {
+    fn default() -> Self {
+        Captured {
+            updates: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+}
+
+impl<D: OutputRecord> Captured<D> {
+    fn lock(&self) -> MutexGuard<'_, Vec<(D, Time, isize)>> {
+        match self.updates.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    pub(super) fn extend(&self, time: Time, updates: &[(D, isize)]) {
+        self.lock().extend(
+            updates
+                .iter()
+                .map(|(record, diff)| (record.clone(), time, *diff)),
+        );
+    }
+
+    /// Every update so far, in delivery order (times ascending).
+    pub fn updates(&self) -> Vec<(D, Time, isize)> {
+        self.lock().clone()
+    }
+
+    /// The collection as of now: each record with its accumulated count
+    /// (zero counts dropped), sorted.
+    pub fn contents(&self) -> Vec<(D, isize)> {
+        let mut contents: Vec<(D, isize)> = self
+            .lock()
+            .iter()
+            .map(|(record, _, diff)| (record.clone(), *diff))
+            .collect();
+        consolidate(&mut contents);
+        contents
+    }
+}
+
+/// Receives a stream's settled updates, rendered as JSON fields.
+pub trait LineSink: 'static {
+    /// One update: its time, diff and the record's JSON fields (no braces).
+    fn write(&mut self, time: Time, diff: isize, fields: &str);
+    /// The updates of one time are complete.
+    fn flush(&mut self);
+}
+
+/// Writes one JSON object per update and line: `{"time":…,"diff":…,<fields>}`.
+///
+/// Created on every worker but opened only on worker 0, where the updates
+/// arrive. An I/O error stops the writer (and is kept for
+/// [`JsonlSink::error`]); it never stops the graph.
+pub struct JsonlSink {
+    path: PathBuf,
+    writer: Option<BufWriter<File>>,
+    error: Arc<Mutex<Option<String>>>,
+    line: String,
+}
+
+impl JsonlSink {
+    /// A writer to `dir/<stream>.jsonl`, opened (truncated) now when
+    /// `open` (pass `worker.index() == 0`).
+    pub fn new(dir: &Path, stream: &str, open: bool) -> Self {
+        let path = dir.join(format!("{stream}.jsonl"));
+        let error = Arc::new(Mutex::new(None));
+        let writer = if open {
+            match std::fs::create_dir_all(dir).and_then(|()| File::create(&path)) {
+                Ok(file) => Some(BufWriter::new(file)),
+                Err(e) => {
+                    set_error(&error, &path, &e);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        JsonlSink {
+            path,
+            writer,
+            error,
+            line: String::new(),
+        }
+    }
+
+    /// The file written.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A handle on the first I/O error, readable after the sink moved into the graph.
+    pub fn error(&self) -> Arc<Mutex<Option<String>>> {
+        Arc::clone(&self.error)
+    }
+}
+
+fn set_error(slot: &Mutex<Option<String>>, path: &Path, error: &std::io::Error) {
+    if let Ok(mut slot) = slot.lock() {
+        slot.get_or_insert_with(|| format!("{}: {error}", path.display()));
+    }
+}
+
+impl LineSink for JsonlSink {
+    fn write(&mut self, time: Time, diff: isize, fields: &str) {
+        let Some(writer) = &mut self.writer else {
+            return;
+        };
+        self.line.clear();
+        use std::fmt::Write as _;
+        let _ = write!(self.line, "{{\"time\":{time},\"diff\":{diff},{fields}}}");
+        self.line.push('\n');
+        if let Err(e) = writer.write_all(self.line.as_bytes()) {
+            set_error(&self.error, &self.path, &e);
+            self.writer = None;
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(writer) = &mut self.writer
+            && let Err(e) = writer.flush()
+        {
+            set_error(&self.error, &self.path, &e);
+            self.writer = None;
+        }
+    }
+}
+
+/// Rendered lines kept in memory, for tests of the line path.
+#[derive(Clone, Default)]
+pub struct MemoryLines {
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl MemoryLines {
+    /// The lines written so far, as the JSON Lines sink would write them.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines
+            .lock()
+            .map(|lines| lines.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl LineSink for MemoryLines {
+    fn write(&mut self, time: Time, diff: isize, fields: &str) {
+        if let Ok(mut lines) = self.lines.lock() {
+            lines.push(format!("{{\"time\":{time},\"diff\":{diff},{fields}}}"));
+        }
+    }
+
+    fn flush(&mut self) {}
+}

@@ -5,3 +5,4 @@ mod calc_batch;
 mod calc_cli;
 mod dataflow;
 mod run_cli;
+mod scenarios;

@@ -120,6 +120,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         console: true,
         quiet: args.quiet,
         collect: SUMMARY_STREAMS.iter().map(|s| (*s).to_owned()).collect(),
+        taps: Vec::new(),
     };
     let report = execute(&config, sources, &options)?;
     let total = report.status.total_readings();

@@ -68,6 +68,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         console: true,
         quiet: args.quiet,
         collect: Vec::new(),
+        taps: Vec::new(),
     };
     let report = execute(&config, sources, &options)?;
     print_report(&report, &args.workers);

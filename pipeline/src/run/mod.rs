@@ -54,6 +54,25 @@ use sinks::{RawSinks, SinkSpec};
 use sources::{DecodeErrors, Driver, NamedSource, Pulled};
 use status::{SourceStatus, Status, lock};
 
+/// A live subscription made on every worker: `make(worker index)` gives
+/// the sink (only worker 0's receives updates). For benchmarks and tests
+/// that observe a stream as it is made.
+#[derive(Clone)]
+pub struct Tap {
+    /// The stream.
+    pub stream: String,
+    /// Makes the sink of one worker.
+    pub make: Arc<dyn Fn(usize) -> Box<dyn crate::dataflow::RecordSink> + Send + Sync>,
+}
+
+impl std::fmt::Debug for Tap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tap")
+            .field("stream", &self.stream)
+            .finish_non_exhaustive()
+    }
+}
+
 /// How to run.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
@@ -65,6 +84,8 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Streams to keep in memory for the caller ([`RunReport::collected`]).
     pub collect: Vec<String>,
+    /// Live subscriptions of the caller.
+    pub taps: Vec<Tap>,
 }
 
 /// What a run did.
@@ -129,6 +150,7 @@ struct Shared {
     console: Option<Sender<ConsoleEvent>>,
     collect: Vec<String>,
     collected: Collected,
+    taps: Vec<Tap>,
 }
 
 /// Runs `sources` through the graph of `config` to completion (every
@@ -227,6 +249,7 @@ pub fn execute(
         console: console_tx,
         collect: options.collect.clone(),
         collected: collected.clone(),
+        taps: options.taps.clone(),
     });
     let started = Instant::now();
     let outcome = options
@@ -283,6 +306,14 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(), String> {
                 graph
                     .outputs
                     .subscribe_records(stream, sink)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        for tap in &shared.taps {
+            if graph.outputs.names().any(|name| name == tap.stream) {
+                graph
+                    .outputs
+                    .subscribe_live(&tap.stream, (tap.make)(index))
                     .map_err(|e| e.to_string())?;
             }
         }

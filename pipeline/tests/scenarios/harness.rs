@@ -60,14 +60,6 @@ impl Streams {
             .collect()
     }
 
-    /// Records of `stream` whose `field` is `value`.
-    pub fn with(&self, stream: &str, field: &str, value: &str) -> Vec<Record> {
-        self.records(stream)
-            .into_iter()
-            .filter(|r| r.get(field).and_then(Value::as_str) == Some(value))
-            .collect()
-    }
-
     /// Dead letters by reason.
     pub fn dead_letters(&self) -> BTreeMap<String, usize> {
         let mut out = BTreeMap::new();

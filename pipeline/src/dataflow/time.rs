@@ -175,8 +175,8 @@ impl WindowSpec {
     /// Checks that windows of `self` are unions of whole windows of a tumbling `source`.
     pub fn tiles_from(self, source: WindowSpec) -> Result<(), WindowSpecError> {
         let tiled = source.is_tumbling()
-            && self.size_ms % source.size_ms == 0
-            && self.slide_ms % source.size_ms == 0;
+            && self.size_ms.is_multiple_of(source.size_ms)
+            && self.slide_ms.is_multiple_of(source.size_ms);
         if tiled {
             Ok(())
         } else {
@@ -209,10 +209,13 @@ impl std::fmt::Display for WindowSpec {
 
 fn duration_label(ms: u32) -> String {
     const UNITS: [(u32, &str); 4] = [(3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")];
-    UNITS.iter().find(|(unit, _)| ms % unit == 0).map_or_else(
-        || format!("{ms}ms"),
-        |(unit, name)| format!("{}{name}", ms / unit),
-    )
+    UNITS
+        .iter()
+        .find(|(unit, _)| ms.is_multiple_of(*unit))
+        .map_or_else(
+            || format!("{ms}ms"),
+            |(unit, name)| format!("{}{name}", ms / unit),
+        )
 }
 
 #[cfg(test)]

@@ -6,3 +6,4 @@
 mod harness;
 mod incremental;
 mod scenarios;
+mod streams;

@@ -246,18 +246,17 @@ impl AlertState {
     }
 }
 
+/// A leak location no longer reported is gone. (Every trap is observed
+/// every window; a header whose transmitter is silent says nothing, so its
+/// pressure alert keeps its state rather than resolving for lack of data.)
 fn clears_when_gone(condition: &AlertCondition) -> bool {
-    matches!(
-        condition,
-        AlertCondition::Leak { .. } | AlertCondition::PressureAnomaly { .. }
-    )
+    matches!(condition, AlertCondition::Leak { .. })
 }
 
 fn describe_asset(condition: &AlertCondition, asset: &str) -> String {
     match condition {
         AlertCondition::Leak { .. } if asset == "unlocated" => "the unlocated leak".to_owned(),
         AlertCondition::Leak { .. } => format!("the leak on segment {asset}"),
-        AlertCondition::PressureAnomaly { .. } => format!("header {asset}'s pressure"),
         _ => asset.to_owned(),
     }
 }
@@ -543,5 +542,86 @@ impl<'scope> ThresholdAlerts<'scope> for StreamVec<'scope, Time, KeyedReading> {
             }
         })
         .as_collection()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, DEMO_CONFIG};
+    use steamflow_operators::alerting::AlertPolicy;
+    use steamflow_operators::analysis::leak_detection::{DetectionMethod, SizeBasis};
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    fn leak(kg_h: f64) -> LeakDetection {
+        LeakDetection {
+            location: LeakLocation::Segment("s_hp_2".into()),
+            size: MassFlow::from_kg_per_h(kg_h),
+            size_basis: SizeBasis::MassBalance,
+            energy: None,
+            cost_per_year: None,
+            confidence: 0.9,
+            priority: 50.0,
+            methods: vec![DetectionMethod::MassBalance],
+            since_ms: None,
+            evidence: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn leak_alerts_hold_within_the_hysteresis_and_resolve_when_gone() {
+        let config =
+            Config::from_toml(DEMO_CONFIG, "demo.toml", &no_env).unwrap_or_else(|e| panic!("{e}"));
+        let model = AnalysisModel::from_config(&config).unwrap_or_else(|e| panic!("{e}"));
+        let plant = model.plant(0).unwrap_or_else(|| panic!("no plant"));
+        let rules = vec![WindowRule {
+            id: "leak".into(),
+            condition: AlertCondition::Leak {
+                min_loss_kg_h: 20.0,
+            },
+            policy: AlertPolicy::immediate(Severity::High),
+            hysteresis: 5.0,
+        }];
+        let view = WindowView::new(plant, &[]);
+        let mut state = AlertState::default();
+        let mut kinds = Vec::new();
+        for (minute, sizes) in [
+            (0, vec![30.0]),
+            (1, vec![17.0]),
+            (2, vec![14.0]),
+            (3, vec![30.0]),
+            (4, vec![]),
+        ] {
+            let leaks: Vec<LeakDetection> = sizes.iter().map(|s| leak(*s)).collect();
+            let events = state.step(
+                &rules,
+                &WindowResults {
+                    view: &view,
+                    window_start_ms: minute * 60_000,
+                    window_end_ms: (minute + 1) * 60_000,
+                    traps: &[],
+                    balance: None,
+                    leaks: &leaks,
+                },
+            );
+            kinds.extend(events.iter().map(|e| (minute, e.kind, e.asset.clone())));
+        }
+        let s = || "s_hp_2".to_owned();
+        assert_eq!(
+            kinds,
+            vec![
+                (0, EventKind::Firing, s()),
+                // 17 kg/h is under 20 but within the 5 kg/h dead band: holds.
+                (2, EventKind::Resolved, s()),
+                (3, EventKind::Firing, s()),
+                // Not reported any more: resolved.
+                (4, EventKind::Resolved, s()),
+            ]
+        );
+        // Resolved machines are dropped: nothing is carried.
+        assert_eq!(state, AlertState::default());
     }
 }

@@ -101,10 +101,12 @@ fn run(load: &Arc<Load>, workers: u16, rollups: bool) -> (f64, usize) {
                 let (ingest, graph) = scope
                     .steamflow_graph(config, KeyRegistry::new())
                     .expect("the default windows tile");
-                let _ = names::WINDOW_AGGREGATES;
-                let counted: Box<dyn FnMut(u64, &[((WindowKey, Aggregate), isize)])> =
-                    Box::new(move |_time, updates| counter.set(counter.get() + updates.len()));
-                graph.window_aggregates.settle("count", counted);
+                graph.window_aggregates.settle(
+                    names::WINDOW_AGGREGATES,
+                    move |_time, updates: &[((WindowKey, Aggregate), isize)]| {
+                        counter.set(counter.get() + updates.len());
+                    },
+                );
                 ingest
             });
             let mut cursor = 0;

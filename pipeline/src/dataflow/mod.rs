@@ -19,6 +19,7 @@
 //! | [`ingest`] | the edge: watermarks, lateness, malformed values ([`Ingest`]) |
 //! | [`dedup`] | exchange by route, duplicate suppression |
 //! | [`validate`] | per-reading checks with reason codes |
+//! | [`plant_rules`] | validation rules from the plant model |
 //! | [`aggregate`] | the window [`Aggregate`] monoid |
 //! | [`window`] | partials per tick, window reduce, rollups — differential collections |
 //! | [`outputs`] | named streams that sinks subscribe to |
@@ -36,6 +37,7 @@ pub mod graph;
 pub mod ingest;
 pub mod key;
 pub mod outputs;
+pub mod plant_rules;
 pub mod record;
 pub mod render;
 pub mod sink;

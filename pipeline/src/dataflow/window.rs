@@ -207,7 +207,7 @@ impl WindowState {
         let mut parts: Vec<&(Aggregate, isize)> =
             self.parts.iter().filter(|(_, n)| *n > 0).collect();
         // Merge in a fixed order: float sums then do not depend on arrival.
-        parts.sort_by(|a, b| a.0.cmp(&b.0));
+        parts.sort_by_key(|part| part.0);
         for (part, count) in parts {
             for _ in 0..*count {
                 match &mut merged {

@@ -9,6 +9,12 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
+echo "== services and protocol peers"
+scripts/setup-services.sh
+# Tests find the peers here; a test whose peer is missing fails under CI and
+# says why it skipped elsewhere.
+export STEAMFLOW_PYTHON="$PWD/.venv/bin/python"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -5,4 +5,5 @@
 
 pub mod calc;
 pub mod cli;
+pub mod config;
 pub mod dataflow;

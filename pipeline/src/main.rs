@@ -18,6 +18,10 @@ struct Cli {
 enum Command {
     /// Steam-table and steam-system calculations (IAPWS-IF97, leaks, heat loss, economics).
     Calc(cli::calc::CalcArgs),
+    /// Check a config file and report every error with its key and line.
+    Validate(cli::validate::ValidateArgs),
+    /// Simulate a plant (with faults) and write its readings and a replay config.
+    Simulate(cli::simulate::SimulateArgs),
     /// Replay readings through the dataflow graph (development harness).
     #[command(hide = true)]
     DevReplay(cli::dataflow_dev::DevReplayArgs),
@@ -27,6 +31,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Calc(args) => cli::calc::run(args),
+        Command::Validate(args) => cli::validate::run(args),
+        Command::Simulate(args) => cli::simulate::run(args),
         Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {

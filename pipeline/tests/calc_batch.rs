@@ -182,6 +182,18 @@ fn calc_name() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Every input key of every calculator, and one no calculator takes.
+fn input_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = steamflow::calc::CALCULATORS
+        .iter()
+        .flat_map(|c| c.spec.inputs.iter().map(|i| i.key))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.push("junk");
+    keys
+}
+
 fn wild_value() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
@@ -215,10 +227,7 @@ proptest! {
     fn any_line_gets_one_answer(
         name in calc_name(),
         inputs in proptest::collection::btree_map(
-            proptest::sample::select(vec!["p", "t", "h", "s", "x", "p_from", "p_to", "t_from", "p_up", "p_down", "d", "cd", "t_up",
-                "od", "length", "t_ambient", "t_surface", "t_fluid", "insulation_thickness", "insulation_k", "emissivity", "wind",
-                "re", "relative_roughness", "mass_flow", "p_in", "t_in", "x_in", "d_inner", "roughness", "k_total", "elevation",
-                "rate", "cashflows", "junk"]),
+            proptest::sample::select(input_keys()),
             wild_value(), 0..6),
         id in any::<i64>(),
     ) {
@@ -240,4 +249,128 @@ proptest! {
         let answer = batch::answer(&text);
         prop_assert!(answer["ok"].is_boolean());
     }
+}
+
+/// A unit the parser accepts for each quantity a calculator names.
+fn unit_for(quantity: &str) -> &'static str {
+    match quantity {
+        "pressure" => "barg",
+        "temperature" => "°C",
+        "length" => "mm",
+        "mass flow" => "kg/h",
+        "velocity" => "m/s",
+        "thermal conductivity" => "W/mK",
+        "specific enthalpy" => "kJ/kg",
+        "specific entropy" => "kJ/kgK",
+        "duration" => "h",
+        other => panic!("no test unit for {other}: add one"),
+    }
+}
+
+fn wild_number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(0.0),
+        Just(-0.0),
+        Just(1e-300),
+        Just(1e300),
+        Just(f64::MAX),
+        Just(-1.0),
+        any::<f64>().prop_filter("finite", |v| v.is_finite()),
+        -50.0..500.0_f64,
+        0.0..1.0_f64,
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// Every calculator with every input present and wild but well-formed
+    /// values: an answer or an error, never a panic, never a non-finite number.
+    #[test]
+    fn every_calculator_survives_wild_values(
+        which in 0..steamflow::calc::CALCULATORS.len(),
+        numbers in proptest::collection::vec(wild_number(), 12),
+        lists in proptest::collection::vec(wild_number(), 0..8),
+        keep in proptest::collection::vec(any::<bool>(), 12),
+    ) {
+        let spec = steamflow::calc::CALCULATORS[which].spec;
+        let mut line = serde_json::Map::new();
+        line.insert("id".into(), json!(which));
+        line.insert("calc".into(), json!(spec.name));
+        for (i, input) in spec.inputs.iter().enumerate() {
+            if !input.required && !keep[i % keep.len()] {
+                continue;
+            }
+            let n = numbers[i % numbers.len()];
+            let value = match input.kind {
+                steamflow::calc::spec::InputKind::Quantity(what) => json!(format!("{n} {}", unit_for(what))),
+                steamflow::calc::spec::InputKind::Number => json!(n),
+                steamflow::calc::spec::InputKind::Numbers => json!(lists),
+            };
+            line.insert(input.key.into(), value);
+        }
+        let answer = batch::answer(&Value::Object(line).to_string());
+        prop_assert!(answer["ok"].is_boolean(), "{answer}");
+        if answer["ok"] == true {
+            for (key, value) in answer.as_object().unwrap() {
+                if let Some(n) = value.as_f64() {
+                    prop_assert!(n.is_finite(), "{key} = {n} in {answer}");
+                }
+            }
+        }
+    }
+}
+
+/// Answers the model cannot give are refused with the reason, not printed.
+#[test]
+fn pressure_drop_refuses_what_darcy_weisbach_cannot_model() {
+    let input = concat!(
+        r#"{"id": "sonic", "calc": "pressure_drop", "mass_flow": "500 t/h", "p_in": "10 barg", "x_in": 1, "d_inner": "10 mm", "length": "10 m"}"#,
+        "\n",
+        r#"{"id": "half", "calc": "pressure_drop", "mass_flow": "5 kg/s", "p_in": "10 barg", "x_in": 1, "d_inner": "102.3 mm", "length": "100 m"}"#,
+        "\n",
+        r#"{"id": "fine", "calc": "pressure_drop", "mass_flow": "5 t/h", "p_in": "10 barg", "x_in": 1, "d_inner": "102.3 mm", "length": "100 m"}"#,
+        "\n",
+    );
+    let (lines, _) = run_batch(input);
+    assert!(
+        lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("speed of sound"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("inlet pressure"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2]["ok"], true, "{}", lines[2]);
+}
+
+/// A bare number for a dimensioned input is an error that lists the units;
+/// an empty cash-flow list is an error; no rate means no discounting.
+#[test]
+fn input_errors_explain_themselves() {
+    let input = concat!(
+        r#"{"id": 1, "calc": "state", "p": "1 MPa", "t": 300}"#,
+        "\n",
+        r#"{"id": 2, "calc": "payback", "cashflows": []}"#,
+        "\n",
+        r#"{"id": 3, "calc": "payback", "cashflows": [-100, 60, 60]}"#,
+        "\n",
+    );
+    let (lines, _) = run_batch(input);
+    let unit_error = lines[0]["error"].as_str().unwrap();
+    assert!(
+        unit_error.contains("°C") && unit_error.contains("K"),
+        "{unit_error}"
+    );
+    assert!(lines[1]["error"].as_str().unwrap().contains("at least one"));
+    assert_eq!(lines[2]["simple_years"], lines[2]["discounted_years"]);
+    assert!((number(&lines[2], "simple_years") - 5.0 / 3.0).abs() < 1e-12);
 }

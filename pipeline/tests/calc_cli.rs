@@ -61,6 +61,19 @@ fn every_calculator_has_help() {
 
 #[test]
 fn underscored_flags_are_accepted() {
-    let (_, _, ok) = steamflow(&["calc", "saturation", "--p", "1 MPa"]);
-    assert!(ok);
+    let args = [
+        "--mass_flow",
+        "5 t/h",
+        "--p-in",
+        "10 barg",
+        "--x_in",
+        "1",
+        "--d-inner",
+        "102.3 mm",
+        "--length",
+        "100 m",
+    ];
+    let (out, err, ok) = steamflow(&[&["calc", "pressure_drop"][..], &args[..]].concat());
+    assert!(ok, "{err}");
+    assert!(out.contains("pressure drop"), "{out}");
 }

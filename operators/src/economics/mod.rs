@@ -4,7 +4,7 @@
 //! (`fuel_price_per_gj`, `cost_per_tonne`). Rates are fractions per period
 //! (0.08 = 8 % a year).
 //!
-//! Cash-flow convention, used by [`npv`], [`irr`] and [`payback`]:
+//! Cash-flow convention, used by [`npv()`], [`irr()`] and [`payback()`]:
 //! `cashflows[t]` is the net cash flow at the *end* of period `t`, so
 //! `cashflows[0]` happens now and is not discounted (it is usually the
 //! negative investment), `cashflows[1]` one period from now, and so on.

@@ -69,7 +69,7 @@ impl SteamCostInput {
 pub struct SteamCost {
     /// Fuel energy burnt per tonne of steam.
     pub fuel_energy_per_tonne: Energy,
-    /// CO₂ emitted per tonne of steam [kg].
+    /// CO₂ emitted per tonne of steam, in kg.
     pub co2_kg_per_tonne: f64,
     /// Fuel cost per tonne of steam.
     pub fuel: f64,

@@ -61,12 +61,11 @@ pub(crate) fn h2ab(s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::if97::test_support::{TABLE_TOLERANCE, assert_rel};
 
+    #[track_caller]
     fn assert_close(got: f64, want: f64) {
-        assert!(
-            (got - want).abs() <= 1e-8 * want.abs(),
-            "got {got}, want {want}"
-        );
+        assert_rel("boundary check value", got, want, TABLE_TOLERANCE);
     }
 
     /// R7-97(2012) section 4: T = 623.15 K ↔ p = 16.5291643 MPa.

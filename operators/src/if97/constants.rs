@@ -10,6 +10,9 @@ pub const PC: f64 = 22.064;
 pub const RHOC: f64 = 322.0;
 /// Triple-point temperature [K].
 pub const T_TRIPLE: f64 = 273.16;
+/// Triple-point pressure [MPa] (R7-97(2012) eq. 9), the lowest pressure of
+/// the metastable-vapour equation.
+pub const P_TRIPLE: f64 = 0.000_611_657;
 /// Lowest temperature of IF97 [K].
 pub const T_MIN: f64 = 273.15;
 /// Boundary temperature between regions 1 and 3 [K].

@@ -17,7 +17,7 @@ mod coefficients;
 mod roots;
 
 use self::coefficients::*;
-use super::constants::{P_MAX, P_MAX_5, PC, T_13, T_25, T_B23_MAX, T_MAX, T_MIN, TC};
+use super::constants::{P_MAX, P_MAX_5, PC, RHOC, T_13, T_25, T_B23_MAX, T_MAX, T_MIN, TC};
 use super::error::{If97Error, Result, finite};
 use super::props::Props;
 use super::region3_backward::newton::{self, Limits, Linearised};
@@ -61,7 +61,7 @@ fn p3b_hs(h: f64, s: f64) -> f64 {
 }
 
 /// Backward p3(h,s) with the 3a/3b choice by s = s_c (SR4-04(2014) section 3.1).
-pub(crate) fn p3_hs(h: f64, s: f64) -> f64 {
+fn p3_hs(h: f64, s: f64) -> f64 {
     if s <= S_C { p3a_hs(h, s) } else { p3b_hs(h, s) }
 }
 
@@ -135,9 +135,10 @@ impl Zone {
     }
 }
 
-/// The zone the SR4-04(2014) boundary equations assign to (h, s)
-/// (the layout of its figure 1 in the h–s plane; region 5 is split off
-/// from region 2 later, by the 1073.15 K isotherm).
+/// The zone the SR4-04(2014) boundary equations assign to (h, s): by
+/// entropy bands, the saturated-liquid and saturated-vapour lines below which
+/// steam is wet, hB13 between regions 1 and 3, and TB23 between regions 2
+/// and 3. Region 5 is split off from region 2 later, by the 1073.15 K isotherm.
 fn classify(h: f64, s: f64) -> Zone {
     if s < S_LIQUID_273 {
         Zone::Region1
@@ -190,6 +191,22 @@ enum Verdict {
     /// The state belongs to another zone; `here` is the state found in this
     /// one, if any, slightly outside its boundary.
     Elsewhere { next: Zone, here: Option<Point> },
+    /// The state found lies outside IAPWS-IF97 (`error`), unless it belongs
+    /// to `neighbour`, a region that this one meets next to the state: the
+    /// regions of IF97 differ slightly on their common boundaries, so a
+    /// state of one can sit just across the other's.
+    Beyond {
+        error: If97Error,
+        neighbour: Option<Zone>,
+    },
+}
+
+/// Within this fraction of a boundary temperature a state found beyond
+/// 100 MPa is tried in the neighbouring region too.
+const NEAR_BOUNDARY: f64 = 1e-4;
+
+fn near(t: f64, boundary: f64) -> bool {
+    (t - boundary).abs() <= NEAR_BOUNDARY * boundary
 }
 
 /// Locates the (h, s) point and solves it to forward-equation accuracy.
@@ -199,21 +216,40 @@ pub(crate) fn solve_hs(h: f64, s: f64) -> Result<Point> {
     let mut zone = classify(h, s);
     let mut tried = 0u8;
     let mut fallback = None;
+    // The first reason found for a state outside IF97, reported if no
+    // neighbouring region has the state either.
+    let mut outside: Option<If97Error> = None;
     // Each zone is tried at most once, so this ends after five attempts.
     while tried & zone.bit() == 0 {
         tried |= zone.bit();
-        match solve_in(zone, h, s)? {
+        // A region whose iteration fails has no state here; like a state
+        // found beyond IF97, that is reported only if no other zone, nor
+        // the state found just outside a neighbour, has the answer.
+        let verdict = solve_in(zone, h, s).unwrap_or_else(|error| Verdict::Beyond {
+            error,
+            neighbour: None,
+        });
+        match verdict {
             Verdict::Inside(point) => return Ok(point),
             Verdict::Elsewhere { next, here } => {
                 fallback = here.or(fallback);
                 zone = next;
+            }
+            Verdict::Beyond { error, neighbour } => {
+                outside.get_or_insert(error);
+                match neighbour {
+                    Some(next) => zone = next,
+                    None => break,
+                }
             }
         }
     }
     // Two neighbours each place the state in the other: it lies in the
     // sliver where IF97's regions differ by their consistency tolerance,
     // and the state found just outside one of them is the answer.
-    fallback.ok_or_else(|| no_state(h, s, "the regions' equations do not agree on it"))
+    fallback.ok_or_else(|| {
+        outside.unwrap_or_else(|| no_state(h, s, "the regions' equations do not agree on it"))
+    })
 }
 
 fn solve_in(zone: Zone, h: f64, s: f64) -> Result<Verdict> {
@@ -294,6 +330,23 @@ fn refine_pt(
     .map(|[p, t]| (p, t))
 }
 
+/// Why an iteration in a (p, T) region failed: the state lies above its
+/// 100 MPa isobar (between `t_lo` and `t_hi`), or the iteration did not converge.
+fn failure(
+    forward: fn(f64, f64) -> Props,
+    h: f64,
+    s: f64,
+    region: &str,
+    (t_lo, t_hi): (f64, f64),
+) -> If97Error {
+    // Along an isobar s rises with T, so the isobar meets s at most once.
+    let on_isobar = |t| Ok(forward(P_MAX, t).s - s);
+    match roots::bracketed(on_isobar, t_lo, t_hi, 1e-12) {
+        Ok(Some(t)) if h > forward(P_MAX, t).h => above_100_mpa(h, s),
+        _ => not_converged(h, s, region),
+    }
+}
+
 /// Region 1: p from SR2-01 p1(h,s), T from T1(p,h), then Newton.
 fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
     let lowest = region1::props(P_MAX, T_MIN).s;
@@ -301,7 +354,7 @@ fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
         return Err(If97Error::OutOfRange {
             quantity: S_NAME,
             value: s,
-            range: "s ≥ s(100 MPa, 273.15 K) ≈ -0.00916 kJ/(kg K), the lowest entropy of IAPWS-IF97",
+            range: "s ≥ s(100 MPa, 273.15 K) ≈ -0.00858 kJ/(kg K), the lowest entropy of IAPWS-IF97",
         });
     }
     let p0 = region1::p_hs(h, s);
@@ -312,7 +365,7 @@ fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
         max_rel_step: [0.5, 0.05],
     };
     let (p, t) = refine_pt(region1::props, h, s, start, &limits)
-        .ok_or_else(|| not_converged(h, s, "region 1"))?;
+        .ok_or_else(|| failure(region1::props, h, s, "region 1", (T_MIN, T_13)))?;
     let here = Point::PT {
         region: Region::R1,
         p,
@@ -322,7 +375,10 @@ fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
         return Err(below_273(h, s));
     }
     if p > P_MAX * (1.0 + EDGE) {
-        return Err(above_100_mpa(h, s));
+        return Ok(Verdict::Beyond {
+            error: above_100_mpa(h, s),
+            neighbour: near(t, T_13).then_some(Zone::Region3),
+        });
     }
     Ok(if t > T_13 * (1.0 + EDGE) {
         Verdict::Elsewhere {
@@ -360,7 +416,7 @@ fn solve_region2(h: f64, s: f64) -> Result<Verdict> {
         max_rel_step: [0.5, 0.05],
     };
     let (p, t) = refine_pt(region2::props, h, s, start, &limits)
-        .ok_or_else(|| not_converged(h, s, "region 2"))?;
+        .ok_or_else(|| failure(region2::props, h, s, "region 2", (T_B23_MAX, T_25)))?;
     let here = Some(Point::PT {
         region: Region::R2,
         p,
@@ -370,7 +426,10 @@ fn solve_region2(h: f64, s: f64) -> Result<Verdict> {
         return Err(below_273(h, s));
     }
     if p > P_MAX * (1.0 + EDGE) {
-        return Err(above_100_mpa(h, s));
+        return Ok(Verdict::Beyond {
+            error: above_100_mpa(h, s),
+            neighbour: near(t, T_B23_MAX).then_some(Zone::Region3),
+        });
     }
     Ok(if t > T_25 * (1.0 + EDGE) {
         Verdict::Elsewhere {
@@ -472,17 +531,36 @@ fn rho_t_hs(h: f64, s: f64) -> Result<(f64, f64)> {
 
 /// Region 3, checked against its boundaries and the saturation dome.
 fn solve_region3(h: f64, s: f64) -> Result<Verdict> {
-    let (rho, t) = rho_t_hs(h, s)?;
+    let (rho, t) = rho_t_hs(h, s).map_err(|failed| {
+        if p3_hs(h, s) > P_MAX {
+            above_100_mpa(h, s)
+        } else {
+            failed
+        }
+    })?;
     let p = region3::p(rho, t);
     let here = Some(Point::RhoT { rho, t });
     if p > P_MAX * (1.0 + EDGE) {
-        return Err(above_100_mpa(h, s));
+        let neighbour = if near(t, T_13) {
+            Some(Zone::Region1)
+        } else {
+            near(t, T_B23_MAX).then_some(Zone::Region2)
+        };
+        return Ok(Verdict::Beyond {
+            error: above_100_mpa(h, s),
+            neighbour,
+        });
     }
     if t < T_13 * (1.0 - EDGE) {
-        return Ok(Verdict::Elsewhere {
-            next: Zone::Region1,
-            here,
-        });
+        // Below 623.15 K a dense state is compressed liquid (region 1); a
+        // light one is vapour or, above its saturation pressure, wet steam,
+        // which region 2 hands on.
+        let next = if rho > RHOC {
+            Zone::Region1
+        } else {
+            Zone::Region2
+        };
+        return Ok(Verdict::Elsewhere { next, here });
     }
     if t > T_B23_MAX || p < boundaries::b23_p(t) * (1.0 - EDGE) {
         return Ok(Verdict::Elsewhere {
@@ -620,17 +698,20 @@ fn solve_wet(h: f64, s: f64) -> Result<Verdict> {
         return wet_state(h, t).map(Verdict::Inside);
     }
     // Every mixture at the state's entropy is colder than h: (h, s) lies
-    // above the saturation line, at its point of entropy s (temperature lo)
-    // unless farther than round-off.
-    if -bracket.lo_excess <= EDGE * h.abs().max(H_SCALE_MIN) {
-        return wet_state(h, bracket.lo).map(Verdict::Inside);
-    }
+    // above the saturation line, in the single-phase region next to its
+    // point of entropy s (temperature lo), or on that point within round-off.
     let next = match (side, bracket.lo <= T_13) {
         (Zone::Region1, true) => Zone::Region1,
         (Zone::Region2, true) => Zone::Region2,
         _ => Zone::Region3,
     };
-    Ok(Verdict::Elsewhere { next, here: None })
+    let on_the_line = -bracket.lo_excess <= EDGE * h.abs().max(H_SCALE_MIN);
+    let here = if on_the_line {
+        Some(wet_state(h, bracket.lo)?)
+    } else {
+        None
+    };
+    Ok(Verdict::Elsewhere { next, here })
 }
 
 /// Wet steam at T with the dryness fraction that gives enthalpy h.

@@ -24,6 +24,7 @@
 mod boundaries;
 pub mod constants;
 mod error;
+mod gibbs;
 mod hs;
 mod props;
 mod region1;
@@ -34,8 +35,11 @@ mod region3_vpt;
 mod region4;
 mod region5;
 mod saturation;
+mod series;
 mod solve;
 mod state;
+#[cfg(test)]
+mod test_support;
 
 pub use error::{If97Error, Result};
 pub use saturation::Saturation;
@@ -45,8 +49,10 @@ use crate::units::{Pressure, SpecificEnthalpy, SpecificEntropy, Temperature};
 
 /// The state at pressure and temperature (regions 1, 2, 3 and 5).
 ///
-/// A (p, T) point on the saturation line is taken as liquid; use
-/// [`state_px`] or [`state_tx`] for wet steam.
+/// On the saturation line (p, T) does not fix the state: a point with
+/// p ≥ psat(T) (eq. 30) is liquid, below it vapour, so a rounded Tsat(p) may
+/// land on either side. Use [`state_px`], [`state_tx`] or [`Saturation`]
+/// for saturated and wet steam.
 pub fn state_pt(p: Pressure, t: Temperature) -> Result<State> {
     state::evaluate(solve::point_pt(p.mpa(), t.kelvin())?)
 }
@@ -61,8 +67,11 @@ pub fn state_ps(p: Pressure, s: SpecificEntropy) -> Result<State> {
     state::evaluate(solve::point_ps(p.mpa(), s.kj_per_kg_k())?)
 }
 
-/// The state at specific enthalpy and specific entropy (regions 1–4;
-/// region 5 has no (h, s) backward equation and is refused).
+/// The state at specific enthalpy and specific entropy (every region).
+///
+/// Regions 1 to 4 start from the backward equations of SR2-01 and SR4-04;
+/// region 5, for which IAPWS publishes no (h, s) equation, starts from its
+/// 1073.15 K edge. Every state is then solved on the forward equations.
 pub fn state_hs(h: SpecificEnthalpy, s: SpecificEntropy) -> Result<State> {
     state::evaluate(hs::solve_hs(h.kj_per_kg(), s.kj_per_kg_k())?)
 }
@@ -77,9 +86,12 @@ pub fn state_tx(t: Temperature, x: f64) -> Result<State> {
     state::evaluate(solve::point_tx(t.kelvin(), x)?)
 }
 
-/// Metastable superheated vapour below the saturation line (R7-97 eq. 18),
-/// for p ≤ 10 MPa, between the saturated-vapour line and the 5 %
-/// equilibrium-moisture line.
+/// Metastable (supercooled) vapour below the saturation line (R7-97 eq. 18),
+/// for 611.657 Pa ≤ p ≤ 10 MPa, between the saturated-vapour line
+/// (T ≤ Tsat(p)) and the 5 % equilibrium-moisture line: the state's
+/// enthalpy, settled into equilibrium wet steam at the same pressure, must
+/// have a dryness of at least 0.95. Outside that range the error names the
+/// pressure or the temperature that is out of it.
 pub fn metastable_vapour_pt(p: Pressure, t: Temperature) -> Result<State> {
     Ok(State::single_phase(
         Region::R2,

@@ -6,8 +6,9 @@
 
 use super::boundaries::{b2bc_p, h2ab};
 use super::constants::R;
+use super::gibbs;
 use super::props::Props;
-use super::region1::series::{Powers, Term, d_db, series, sums};
+use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing temperature T* of eq. 15 [K]; the reducing pressure p* is 1 MPa.
 const T_STAR: f64 = 540.0;
@@ -107,7 +108,7 @@ const RESIDUAL_METASTABLE: [Term; 13] = [
 
 /// All properties from the Gibbs free energy (eq. 15, tables 10 and 11).
 pub(crate) fn props(p: f64, t: f64) -> Props {
-    gibbs::<43, 25, 59>(p, t, &IDEAL, &RESIDUAL)
+    from_gibbs::<43, 25, 59>(p, t, &IDEAL, &RESIDUAL)
 }
 
 /// Specific enthalpy only, the fast path: h = R·T·τ·(γ°_τ + γʳ_τ), and since
@@ -115,7 +116,7 @@ pub(crate) fn props(p: f64, t: f64) -> Props {
 pub(crate) fn h(p: f64, t: f64) -> f64 {
     let tau = T_STAR / t;
     // 1/τ = T/T* needs no second division.
-    let tau_pow = Powers::<7, 3>::with_inverse(tau, t / T_STAR);
+    let tau_pow = Powers::<7, 3>::with_inverse(tau, t * (1.0 / T_STAR));
     let pi_pow = Powers::<1, 25>::new(p);
     let x_pow = Powers::<1, 58>::new(tau - 0.5);
     let ideal = series(&IDEAL_TAU, |_| 1.0, |j| tau_pow.get(j));
@@ -126,13 +127,13 @@ pub(crate) fn h(p: f64, t: f64) -> f64 {
 /// Metastable vapour (eq. 18, tables 16 and 17), valid for p ≤ 10 MPa
 /// between the saturated-vapour line and the 5 % equilibrium-moisture line.
 pub(crate) fn props_metastable(p: f64, t: f64) -> Props {
-    gibbs::<13, 6, 17>(p, t, &IDEAL_METASTABLE, &RESIDUAL_METASTABLE)
+    from_gibbs::<13, 6, 17>(p, t, &IDEAL_METASTABLE, &RESIDUAL_METASTABLE)
 }
 
-/// The properties of R7-97(2012) table 12 from an ideal part and a residual
+/// The properties of R7-97(2012) table 12 (see [`gibbs`]) from an ideal part and a residual
 /// part of the form Σ n·π^I·(τ − 0.5)^J, π = p/(1 MPa), τ = T*/T.
 /// `PI` and `X` bound the exponents of π and of τ − 0.5.
-fn gibbs<const K: usize, const PI: usize, const X: usize>(
+fn from_gibbs<const K: usize, const PI: usize, const X: usize>(
     p: f64,
     t: f64,
     ideal: &[Term; 9],
@@ -140,38 +141,26 @@ fn gibbs<const K: usize, const PI: usize, const X: usize>(
 ) -> Props {
     let tau = T_STAR / t;
     let x = tau - 0.5;
-    let tau_pow = Powers::<6, 4>::with_inverse(tau, t / T_STAR);
+    let tau_pow = Powers::<6, 4>::with_inverse(tau, t * (1.0 / T_STAR));
     let pi_pow = Powers::<1, PI>::new(p);
     let x_pow = Powers::<1, X>::new(x);
     let id = sums(ideal, |_| 1.0, |j| tau_pow.get(j));
     let re = sums(residual, |i| pi_pow.get(i), |j| x_pow.get(j));
-    // Reduced combinations of table 12: π·γʳ_π, π²·γʳ_ππ, τ·π·γʳ_πτ,
-    // τ·γ_τ and τ²·γ_ττ (ideal plus residual). π·γ°_π = 1.
+    // The residual sums are in powers of x = τ − 0.5: each τ-derivative
+    // brings a factor τ/x.
     let tx = tau / x;
-    let pi_gr_pi = re.si;
-    let pi2_gr_pipi = re.sii;
-    let tau_pi_gr_pitau = tx * re.sij;
-    let tau_g_tau = id.sj + tx * re.sj;
-    let tau2_g_tautau = id.sjj + tx * tx * re.sjj;
-    let gamma = p.ln() + id.s0 + re.s0;
-
-    let rt = R * t;
-    let compressibility = 1.0 + pi_gr_pi;
-    let coupling = 1.0 + pi_gr_pi - tau_pi_gr_pitau;
-    let w2 = 1000.0 * rt * compressibility * compressibility
-        / ((1.0 - pi2_gr_pipi) + coupling * coupling / tau2_g_tautau);
-    Props {
+    gibbs::props(
         p,
         t,
-        // R·T/p is in kJ/(kg MPa) = 10⁻³ m³/kg.
-        v: rt / p * compressibility / 1000.0,
-        u: rt * (tau_g_tau - compressibility),
-        h: rt * tau_g_tau,
-        s: R * (tau_g_tau - gamma),
-        cp: -R * tau2_g_tautau,
-        cv: R * (-tau2_g_tautau - coupling * coupling / (1.0 - pi2_gr_pipi)),
-        w: w2.sqrt(),
-    }
+        &gibbs::Reduced {
+            gamma: p.ln() + id.s0 + re.s0,
+            pi_gr_pi: re.si,
+            pi2_gr_pipi: re.sii,
+            tau_pi_gr_pitau: tx * re.sij,
+            tau_g_tau: id.sj + tx * re.sj,
+            tau2_g_tautau: id.sjj + tx * tx * re.sjj,
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -596,9 +585,10 @@ const P_HS_2C: [Term; 31] = [
     (16, 10, -0.111754907323424e16),
 ];
 
-/// Backward p(h,s) with the 2a/2b/2c subregion choice (SR2-01 eqs. 3–6):
-/// 2a for h ≤ h_2ab(s) (eq. 2, the 4 MPa isobar), otherwise 2b for
-/// s ≥ 5.85 kJ/(kg K) and 2c below. Each equation gives (p/p*)^¼.
+/// Backward p(h,s) with the 2a/2b/2c subregion choice (SR2-01 eqs. 2–5):
+/// 2a for h ≤ h_2ab(s) (eq. 2, close to the 4 MPa isobar), otherwise 2b for
+/// s ≥ 5.85 kJ/(kg K) and 2c below; eqs. 3–5 give (p/p*)^¼ with p* = 4 MPa
+/// in 2a and 100 MPa in 2b and 2c.
 pub(crate) fn p_hs(h: f64, s: f64) -> f64 {
     if h <= h2ab(s) {
         let e = Powers::<1, 8>::new(h / 4200.0 - 0.5);
@@ -619,10 +609,10 @@ pub(crate) fn p_hs(h: f64, s: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::if97::boundaries::b23_p;
-    use crate::if97::region1::checks::{
+    use crate::if97::region4::psat;
+    use crate::if97::test_support::{
         Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
     };
-    use crate::if97::region4::psat;
     use proptest::prelude::*;
 
     /// R7-97(2012) table 15.

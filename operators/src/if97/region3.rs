@@ -1,16 +1,21 @@
 //! Region 3: the critical region, from the Helmholtz free energy f(ρ,T).
 //! IAPWS R7-97(2012) section 7.
 //!
+//! With δ = ρ/ρc, τ = Tc/T and φ = f/(RT) = n₁ ln δ + Σᵢ₌₂⁴⁰ nᵢ δ^Iᵢ τ^Jᵢ
+//! (eq. 28), every property is a combination of the sums of [`Sums`] over
+//! the terms of table 30 (table 31).
+//!
 //! Units: ρ [kg/m³], p [MPa], T [K].
 
 use super::constants::{R, RHOC, TC};
 use super::props::Props;
+use super::series::{Powers, Sums, Term, sums, unrolled};
 
-/// n1 of R7-97(2012) table 30, the coefficient of the logarithmic term n1·ln δ.
+/// n₁ of R7-97(2012) table 30, the coefficient of the logarithmic term n₁·ln δ.
 const N1: f64 = 0.10658070028513e1;
 
-/// (I_i, J_i, n_i) for i = 2…40 of R7-97(2012) table 30.
-const TERMS: [(i32, i32, f64); 39] = [
+/// (Iᵢ, Jᵢ, nᵢ) for i = 2…40 of R7-97(2012) table 30.
+const TERMS: [Term; 39] = [
     (0, 0, -0.15732845290239e2),
     (0, 1, 0.20944396974307e2),
     (0, 2, -0.76867707878716e1),
@@ -52,61 +57,66 @@ const TERMS: [(i32, i32, f64); 39] = [
     (11, 26, -0.44923899061815e-4),
 ];
 
-/// The dimensionless Helmholtz free energy φ = f/(RT) of eq. 28 and its
-/// derivatives (R7-97(2012) table 32), at δ = ρ/ρc, τ = Tc/T.
+/// Powers of δ (I ≤ 11) and τ (J ≤ 26) for table 30.
+type DeltaPowers = Powers<1, 12>;
+type TauPowers = Powers<1, 27>;
+
+/// δ = ρ/ρc and the power tables of δ and τ = Tc/T.
+fn powers(rho: f64, t: f64) -> (f64, DeltaPowers, TauPowers) {
+    let delta = rho / RHOC;
+    (delta, Powers::new(delta), Powers::new(TC / t))
+}
+
+/// φ and its derivatives in reduced form (R7-97(2012) table 32, each
+/// multiplied by the powers of δ and τ of its derivatives), at (ρ, T).
 #[derive(Clone, Copy, Debug)]
 struct Phi {
-    delta: f64,
-    tau: f64,
+    /// φ.
     phi: f64,
-    d: f64,
+    /// δφ_δ, the compressibility factor p/(ρRT).
+    z: f64,
+    /// δ²φ_δδ.
     dd: f64,
+    /// τφ_τ.
     t: f64,
+    /// τ²φ_ττ.
     tt: f64,
+    /// δτφ_δτ.
     dt: f64,
 }
 
 impl Phi {
     fn at(rho: f64, t: f64) -> Phi {
-        let delta = rho / RHOC;
-        let tau = TC / t;
-        let mut phi = Phi {
-            delta,
-            tau,
-            phi: N1 * delta.ln(),
-            d: N1 / delta,
-            dd: -N1 / (delta * delta),
-            t: 0.0,
-            tt: 0.0,
-            dt: 0.0,
-        };
-        for &(i, j, n) in &TERMS {
-            // n δ^I τ^J, and its derivatives from the same power (δ, τ > 0).
-            let term = n * delta.powi(i) * tau.powi(j);
-            let (fi, fj) = (f64::from(i), f64::from(j));
-            phi.phi += term;
-            phi.d += fi * term / delta;
-            phi.dd += fi * (fi - 1.0) * term / (delta * delta);
-            phi.t += fj * term / tau;
-            phi.tt += fj * (fj - 1.0) * term / (tau * tau);
-            phi.dt += fi * fj * term / (delta * tau);
+        let (delta, d_pow, t_pow) = powers(rho, t);
+        let Sums {
+            s0,
+            si,
+            sii,
+            sj,
+            sjj,
+            sij,
+        } = sums(&TERMS, |i| d_pow.get(i), |j| t_pow.get(j));
+        // The sums weight each term by I, I(I − 1), J, J(J − 1) and IJ, which
+        // is δ^I τ^J differentiated and multiplied back by δ and τ; n₁ ln δ
+        // adds n₁ to δφ_δ and −n₁ to δ²φ_δδ.
+        Phi {
+            phi: N1 * delta.ln() + s0,
+            z: N1 + si,
+            dd: sii - N1,
+            t: sj,
+            tt: sjj,
+            dt: sij,
         }
-        phi
-    }
-
-    /// δ φ_δ, the compressibility factor p/(ρRT).
-    fn z(&self) -> f64 {
-        self.delta * self.d
     }
 
     /// 2δφ_δ + δ²φ_δδ = (∂p/∂ρ)_T / (RT).
     fn dp_drho_reduced(&self) -> f64 {
-        2.0 * self.delta * self.d + self.delta * self.delta * self.dd
+        2.0 * self.z + self.dd
     }
 
     /// δφ_δ − δτφ_δτ = (∂p/∂T)_ρ / (ρR).
     fn dp_dt_reduced(&self) -> f64 {
-        self.delta * self.d - self.delta * self.tau * self.dt
+        self.z - self.dt
     }
 }
 
@@ -133,29 +143,27 @@ pub(crate) struct Derivatives {
 /// (∂s/∂ρ)_T = (R/ρ)(δτφ_δτ − δφ_δ), (∂s/∂T)_ρ = −Rτ²φ_ττ/T.
 pub(crate) fn derivatives(rho: f64, t: f64) -> Derivatives {
     let f = Phi::at(rho, t);
-    let (delta, tau) = (f.delta, f.tau);
     let rt = R * t;
     // R T ρ is in kJ/m³ = kPa; the release's pressure is in MPa.
     let kpa_to_mpa = 1e-3;
     Derivatives {
-        p: rho * rt * f.z() * kpa_to_mpa,
-        h: rt * (tau * f.t + f.z()),
-        s: R * (tau * f.t - f.phi),
+        p: rho * rt * f.z * kpa_to_mpa,
+        h: rt * (f.t + f.z),
+        s: R * (f.t - f.phi),
         dp_drho: rt * f.dp_drho_reduced() * kpa_to_mpa,
         dp_dt: rho * R * f.dp_dt_reduced() * kpa_to_mpa,
-        dh_drho: rt / rho * (f.z() + delta * delta * f.dd + delta * tau * f.dt),
-        dh_dt: R * (f.dp_dt_reduced() - tau * tau * f.tt),
-        ds_drho: R / rho * (delta * tau * f.dt - f.z()),
-        ds_dt: -R * tau * tau * f.tt / t,
+        dh_drho: rt / rho * (f.z + f.dd + f.dt),
+        dh_dt: R * (f.dp_dt_reduced() - f.tt),
+        ds_drho: R / rho * (f.dt - f.z),
+        ds_dt: -R * f.tt / t,
     }
 }
 
 /// All properties from the Helmholtz free energy (eq. 28, tables 30 and 31).
 pub(crate) fn props(rho: f64, t: f64) -> Props {
     let f = Phi::at(rho, t);
-    let tau = f.tau;
     let rt = R * t;
-    let cv_reduced = -tau * tau * f.tt;
+    let cv_reduced = -f.tt;
     let dp_dt = f.dp_dt_reduced();
     let dp_drho = f.dp_drho_reduced();
     // Table 31: cp and w from the isochoric quantities. The speed of sound
@@ -163,41 +171,67 @@ pub(crate) fn props(rho: f64, t: f64) -> Props {
     let cp = R * (cv_reduced + dp_dt * dp_dt / dp_drho);
     let w2 = 1e3 * rt * (dp_drho + dp_dt * dp_dt / cv_reduced);
     Props {
-        p: rho * rt * f.z() * 1e-3,
+        p: rho * rt * f.z * 1e-3,
         t,
         v: 1.0 / rho,
-        u: rt * tau * f.t,
-        h: rt * (tau * f.t + f.z()),
-        s: R * (tau * f.t - f.phi),
+        u: rt * f.t,
+        h: rt * (f.t + f.z),
+        s: R * (f.t - f.phi),
         cp,
         cv: R * cv_reduced,
         w: w2.sqrt(),
     }
 }
 
-/// Pressure only, for Newton iterations: p = ρRT·δφ_δ (table 31).
+/// The pressure on an isotherm at one density, with what a Newton
+/// iteration for the density needs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct IsothermPoint {
+    /// p [MPa].
+    pub p: f64,
+    /// (∂p/∂ρ)_T [MPa m³/kg].
+    pub slope: f64,
+    /// A bound on the rounding error of p [MPa]: the terms of δφ_δ are
+    /// often far larger than their sum (in the dense liquid near 623 K they
+    /// cancel by four orders of magnitude), so p is only good to
+    /// ε·ρRT·Σ|terms|, up to about 1e-12 relative, not to ε·p.
+    pub round_off: f64,
+}
+
+/// Pressure, (∂p/∂ρ)_T and the rounding error of p at (ρ, T) (table 31):
+/// p/(ρRT) = δφ_δ = n₁ + Σ nᵢ Iᵢ δ^Iᵢ τ^Jᵢ and
+/// (∂p/∂ρ)_T/(RT) = 2δφ_δ + δ²φ_δδ = n₁ + Σ nᵢ Iᵢ (Iᵢ + 1) δ^Iᵢ τ^Jᵢ.
+pub(crate) fn isotherm_point(rho: f64, t: f64) -> IsothermPoint {
+    let (_, d_pow, t_pow) = powers(rho, t);
+    let (mut z, mut slope, mut magnitude) = ([N1, 0.0], [N1, 0.0], [N1.abs(), 0.0]);
+    unrolled::<39>(|k| {
+        let (i, j, n) = TERMS[k];
+        if i != 0 {
+            let fi = f64::from(i);
+            let term = fi * n * d_pow.get(i) * t_pow.get(j);
+            z[k % 2] += term;
+            slope[k % 2] += (fi + 1.0) * term;
+            magnitude[k % 2] += term.abs();
+        }
+    });
+    // R is in kJ/(kg K): ρRT comes out in kPa.
+    let rt = R * t * 1e-3;
+    IsothermPoint {
+        p: rho * rt * (z[0] + z[1]),
+        slope: rt * (slope[0] + slope[1]),
+        round_off: rho * rt * (magnitude[0] + magnitude[1]) * f64::EPSILON,
+    }
+}
+
+/// Pressure only: p = ρRT·δφ_δ (table 31).
 pub(crate) fn p(rho: f64, t: f64) -> f64 {
-    let delta = rho / RHOC;
-    let tau = TC / t;
-    let z = N1
-        + TERMS
-            .iter()
-            .map(|&(i, j, n)| f64::from(i) * n * delta.powi(i) * tau.powi(j))
-            .sum::<f64>();
-    rho * R * t * z * 1e-3
+    isotherm_point(rho, t).p
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn assert_rel(actual: f64, expected: f64, tol: f64, what: &str) {
-        let rel = ((actual - expected) / expected).abs();
-        assert!(
-            rel <= tol,
-            "{what}: {actual} vs {expected} (relative error {rel:e})"
-        );
-    }
+    use crate::if97::test_support::assert_rel;
 
     /// R7-97(2012) table 33: properties at (T, ρ) = (650 K, 500 kg/m³),
     /// (650 K, 200 kg/m³), (750 K, 500 kg/m³).
@@ -220,14 +254,14 @@ mod tests {
         ];
         for (t, rho, p, h, u, s, cp, w) in table {
             let props = props(rho, t);
-            assert_rel(props.p, p, 1e-8, "p");
-            assert_rel(props.h, h, 1e-8, "h");
-            assert_rel(props.u, u, 1e-8, "u");
-            assert_rel(props.s, s, 1e-8, "s");
-            assert_rel(props.cp, cp, 1e-8, "cp");
-            assert_rel(props.w, w, 1e-8, "w");
-            assert_rel(props.v, 1.0 / rho, 1e-15, "v");
-            assert_rel(super::p(rho, t), p, 1e-8, "p alone");
+            assert_rel("p", props.p, p, 1e-8);
+            assert_rel("h", props.h, h, 1e-8);
+            assert_rel("u", props.u, u, 1e-8);
+            assert_rel("s", props.s, s, 1e-8);
+            assert_rel("cp", props.cp, cp, 1e-8);
+            assert_rel("w", props.w, w, 1e-8);
+            assert_rel("v", props.v, 1.0 / rho, 1e-15);
+            assert_rel("p alone", super::p(rho, t), p, 1e-8);
         }
     }
 
@@ -236,7 +270,7 @@ mod tests {
     fn internal_consistency() {
         for (rho, t) in [(300.0, 700.0), (600.0, 630.0), (150.0, 800.0)] {
             let props = props(rho, t);
-            assert_rel(props.u, props.h - props.p * 1e3 * props.v, 1e-13, "u");
+            assert_rel("u", props.u, props.h - props.p * 1e3 * props.v, 1e-13);
             assert!(props.cp > props.cv && props.cv > 0.0 && props.w > 0.0);
         }
     }
@@ -252,22 +286,22 @@ mod tests {
         ] {
             let d = derivatives(rho, t);
             let props = props(rho, t);
-            assert_rel(d.p, props.p, 1e-14, "p");
-            assert_rel(d.h, props.h, 1e-14, "h");
-            assert_rel(d.s, props.s, 1e-14, "s");
+            assert_rel("p", d.p, props.p, 1e-14);
+            assert_rel("h", d.h, props.h, 1e-14);
+            assert_rel("s", d.s, props.s, 1e-14);
             let (dr, dt) = (1e-4 * rho, 1e-4 * t);
             let at = |rho, t| derivatives(rho, t);
             let (rp, rm) = (at(rho + dr, t), at(rho - dr, t));
             let (tp, tm) = (at(rho, t + dt), at(rho, t - dt));
             let fd = |plus: f64, minus: f64, step: f64| (plus - minus) / (2.0 * step);
-            assert_rel(d.dp_drho, fd(rp.p, rm.p, dr), 1e-6, "dp/drho");
-            assert_rel(d.dh_drho, fd(rp.h, rm.h, dr), 1e-6, "dh/drho");
-            assert_rel(d.ds_drho, fd(rp.s, rm.s, dr), 1e-6, "ds/drho");
-            assert_rel(d.dp_dt, fd(tp.p, tm.p, dt), 1e-6, "dp/dT");
-            assert_rel(d.dh_dt, fd(tp.h, tm.h, dt), 1e-6, "dh/dT");
-            assert_rel(d.ds_dt, fd(tp.s, tm.s, dt), 1e-6, "ds/dT");
+            assert_rel("dp/drho", d.dp_drho, fd(rp.p, rm.p, dr), 1e-6);
+            assert_rel("dh/drho", d.dh_drho, fd(rp.h, rm.h, dr), 1e-6);
+            assert_rel("ds/drho", d.ds_drho, fd(rp.s, rm.s, dr), 1e-6);
+            assert_rel("dp/dT", d.dp_dt, fd(tp.p, tm.p, dt), 1e-6);
+            assert_rel("dh/dT", d.dh_dt, fd(tp.h, tm.h, dt), 1e-6);
+            assert_rel("ds/dT", d.ds_dt, fd(tp.s, tm.s, dt), 1e-6);
             // cv = T (∂s/∂T)_ρ.
-            assert_rel(props.cv, t * d.ds_dt, 1e-13, "cv");
+            assert_rel("cv", props.cv, t * d.ds_dt, 1e-13);
         }
     }
 }

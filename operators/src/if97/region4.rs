@@ -35,20 +35,27 @@ pub(crate) fn psat(t: f64) -> f64 {
 /// quadratics in β = p^¼.
 pub(crate) fn tsat(p: f64) -> f64 {
     let [n1, n2, n3, n4, n5, n6, n7, n8, n9, n10] = N;
-    // Two square roots are far cheaper than powf(0.25).
-    let beta = p.sqrt().sqrt();
-    let e = beta * (beta + n3) + n6;
-    let f = beta * (n1 * beta + n4) + n7;
-    let g = beta * (n2 * beta + n5) + n8;
+    // Two square roots are far cheaper than powf(0.25). The four square
+    // roots and one division of eq. 31 share one unpipelined unit, so the
+    // arithmetic is ordered to keep it between them short: the β² parts of
+    // E, F, G are ready while β is still being computed.
+    let beta2 = p.sqrt();
+    let beta = beta2.sqrt();
+    let (e2, f2, g2) = (beta2 + n6, n1 * beta2 + n7, n2 * beta2 + n8);
+    let e = e2 + n3 * beta;
+    let f = f2 + n4 * beta;
+    let g = g2 + n5 * beta;
     let d = 2.0 * g / (-f - (f * f - 4.0 * e * g).sqrt());
-    let m = n10 + d;
-    0.5 * (m - (m * m - 4.0 * (n9 + n10 * d)).sqrt())
+    // (n₁₀ + D)² − 4(n₉ + n₁₀D) = (D − n₁₀)² − 4n₉: the same discriminant
+    // without subtracting two numbers near 1.7·10⁶ close to the critical point.
+    let u = d - n10;
+    0.5 * (n10 + d - (u * u - 4.0 * n9).sqrt())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::if97::region1::checks::{TABLE_TOLERANCE, assert_rel};
+    use crate::if97::test_support::{TABLE_TOLERANCE, assert_rel};
     use proptest::prelude::*;
 
     /// R7-97(2012) table 35: (T [K], p [MPa]).

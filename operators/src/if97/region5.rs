@@ -4,8 +4,9 @@
 //! Units: p [MPa], T [K].
 
 use super::constants::R;
+use super::gibbs;
 use super::props::Props;
-use super::region1::series::{Powers, Term, d_db, series, sums};
+use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing temperature T* of eq. 32 [K]; the reducing pressure p* is 1 MPa.
 const T_STAR: f64 = 1000.0;
@@ -37,38 +38,25 @@ const RESIDUAL: [Term; 6] = [
 const RESIDUAL_TAU: [Term; 6] = d_db(&RESIDUAL);
 
 /// All properties from the Gibbs free energy (eq. 32, tables 37 and 38),
-/// with the relations of table 39 (the same as region 2's).
+/// with the relations of table 39, the same as region 2's ([`gibbs`]).
 pub(crate) fn props(p: f64, t: f64) -> Props {
     let tau = T_STAR / t;
     let tau_pow = Powers::<4, 10>::with_inverse(tau, t / T_STAR);
     let pi_pow = Powers::<1, 4>::new(p);
     let id = sums(&IDEAL, |_| 1.0, |j| tau_pow.get(j));
     let re = sums(&RESIDUAL, |i| pi_pow.get(i), |j| tau_pow.get(j));
-    // Reduced combinations: π·γʳ_π, π²·γʳ_ππ, τ·π·γʳ_πτ, τ·γ_τ, τ²·γ_ττ.
-    let pi_gr_pi = re.si;
-    let pi2_gr_pipi = re.sii;
-    let tau_pi_gr_pitau = re.sij;
-    let tau_g_tau = id.sj + re.sj;
-    let tau2_g_tautau = id.sjj + re.sjj;
-    let gamma = p.ln() + id.s0 + re.s0;
-
-    let rt = R * t;
-    let compressibility = 1.0 + pi_gr_pi;
-    let coupling = 1.0 + pi_gr_pi - tau_pi_gr_pitau;
-    let w2 = 1000.0 * rt * compressibility * compressibility
-        / ((1.0 - pi2_gr_pipi) + coupling * coupling / tau2_g_tautau);
-    Props {
+    gibbs::props(
         p,
         t,
-        // R·T/p is in kJ/(kg MPa) = 10⁻³ m³/kg.
-        v: rt / p * compressibility / 1000.0,
-        u: rt * (tau_g_tau - compressibility),
-        h: rt * tau_g_tau,
-        s: R * (tau_g_tau - gamma),
-        cp: -R * tau2_g_tautau,
-        cv: R * (-tau2_g_tautau - coupling * coupling / (1.0 - pi2_gr_pipi)),
-        w: w2.sqrt(),
-    }
+        &gibbs::Reduced {
+            gamma: p.ln() + id.s0 + re.s0,
+            pi_gr_pi: re.si,
+            pi2_gr_pipi: re.sii,
+            tau_pi_gr_pitau: re.sij,
+            tau_g_tau: id.sj + re.sj,
+            tau2_g_tautau: id.sjj + re.sjj,
+        },
+    )
 }
 
 /// Specific enthalpy only: h = R·T·τ·γ_τ = R·T*·(γ°_τ + γʳ_τ).
@@ -84,7 +72,7 @@ pub(crate) fn h(p: f64, t: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::if97::region1::checks::{
+    use crate::if97::test_support::{
         Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
     };
     use proptest::prelude::*;

@@ -1,7 +1,7 @@
 //! Saturation properties by pressure or by temperature.
 
 use super::error::Result;
-use super::state::{Point, State, evaluate, saturated_props};
+use super::state::{Point, State, evaluate, saturated_from_regions_1_and_2, saturated_props};
 use super::{solve, state::Region};
 use crate::units::{Pressure, SpecificEnthalpy, Temperature};
 
@@ -45,7 +45,7 @@ impl Saturation {
             state.x = Some(x);
             state
         };
-        let (liquid_side, vapour_side) = if t <= super::constants::T_13 {
+        let (liquid_side, vapour_side) = if saturated_from_regions_1_and_2(p) {
             (Region::R1, Region::R2)
         } else {
             (Region::R3, Region::R3)

@@ -9,7 +9,7 @@ use super::boundaries::b23_t;
 use super::constants::*;
 use super::error::{If97Error, Result, finite};
 use super::props::Props;
-use super::state::{Point, Region};
+use super::state::{Point, Region, saturated_from_regions_1_and_2};
 use super::{region1, region2, region3, region3_backward, region3_vpt, region4, region5};
 
 const P_NAME: &str = "pressure [MPa]";
@@ -97,10 +97,18 @@ pub(crate) fn h_pt(p: f64, t: f64) -> Result<f64> {
 #[derive(Clone, Copy)]
 struct Along {
     name: &'static str,
+    /// Below this magnitude residuals in y count as absolute: h and s pass
+    /// through zero in the liquid at 273.16 K.
+    scale: f64,
     /// y of a property set.
     of: fn(&Props) -> f64,
     /// ∂y/∂T at constant p: cp for h, cp/T for s.
     slope: fn(&Props) -> f64,
+    /// y alone in regions 1, 2 and 5: the region and saturation checks need
+    /// only y, and the enthalpy fast paths are several times cheaper than `props`.
+    y1: fn(f64, f64) -> f64,
+    y2: fn(f64, f64) -> f64,
+    y5: fn(f64, f64) -> f64,
     backward_1: fn(f64, f64) -> f64,
     backward_2: fn(f64, f64) -> f64,
     region_3: fn(f64, f64) -> Result<(f64, f64)>,
@@ -108,8 +116,12 @@ struct Along {
 
 const ALONG_H: Along = Along {
     name: H_NAME,
+    scale: 10.0,
     of: |p| p.h,
     slope: |p| p.cp,
+    y1: region1::h,
+    y2: region2::h,
+    y5: region5::h,
     backward_1: region1::t_ph,
     backward_2: region2::t_ph,
     region_3: region3_backward::rho_t_ph,
@@ -117,14 +129,30 @@ const ALONG_H: Along = Along {
 
 const ALONG_S: Along = Along {
     name: S_NAME,
+    scale: 0.1,
     of: |p| p.s,
     slope: |p| p.cp / p.t,
+    y1: |p, t| region1::props(p, t).s,
+    y2: |p, t| region2::props(p, t).s,
+    y5: |p, t| region5::props(p, t).s,
     backward_1: region1::t_ps,
     backward_2: region2::t_ps,
     region_3: region3_backward::rho_t_ps,
 };
 
-/// Newton iteration on T at constant p until the forward y matches.
+/// Newton steps at most this long relative to T end the iteration: the
+/// forward y then reproduces the given one to round-off.
+const STEP_TOLERANCE: f64 = 1e-13;
+
+/// Largest residual |y(T) − y| a converged iteration may leave, relative to
+/// max(|y|, `Along::scale`): a guard against a tiny step that is tiny only
+/// because the slope is huge.
+const RESIDUAL_TOLERANCE: f64 = 1e-9;
+
+/// Newton iteration on T at constant p until the forward y matches, within
+/// `t_range`. An iteration that does not settle, or settles on a residual
+/// larger than [`RESIDUAL_TOLERANCE`] (a root outside `t_range`, where the
+/// clamped iterate cannot follow it), has no solution.
 fn refine_t(
     along: Along,
     forward: fn(f64, f64) -> Props,
@@ -132,7 +160,7 @@ fn refine_t(
     y: f64,
     mut t: f64,
     t_range: (f64, f64),
-) -> f64 {
+) -> Result<f64> {
     for _ in 0..MAX_NEWTON {
         let props = forward(p, t);
         let dy = (along.of)(&props) - y;
@@ -140,12 +168,20 @@ fn refine_t(
         if !step.is_finite() {
             break;
         }
-        t = (t - step).clamp(t_range.0, t_range.1);
-        if step.abs() <= 1e-13 * t {
+        let next = (t - step).clamp(t_range.0, t_range.1);
+        if step.abs() <= STEP_TOLERANCE * t {
+            if dy.abs() <= RESIDUAL_TOLERANCE * y.abs().max(along.scale) {
+                return Ok(next);
+            }
             break;
         }
+        t = next;
     }
-    t
+    Err(If97Error::NoSolution(format!(
+        "p = {p} MPa and {} = {y}: the iteration on the temperature between {} K and {} K \
+         did not converge",
+        along.name, t_range.0, t_range.1
+    )))
 }
 
 fn out_of_range(along: Along, y: f64, range: &'static str) -> If97Error {
@@ -158,7 +194,7 @@ fn out_of_range(along: Along, y: f64, range: &'static str) -> If97Error {
 
 /// Regions 2 and 5, above the saturated-vapour or B23 line.
 fn vapour_side(along: Along, p: f64, y: f64) -> Result<Point> {
-    let y_25 = (along.of)(&region2::props(p, T_25));
+    let y_25 = (along.y2)(p, T_25);
     if y <= y_25 {
         let t = refine_t(
             along,
@@ -167,7 +203,7 @@ fn vapour_side(along: Along, p: f64, y: f64) -> Result<Point> {
             y,
             (along.backward_2)(p, y),
             (T_MIN, T_25),
-        );
+        )?;
         return Ok(Point::PT {
             region: Region::R2,
             p,
@@ -182,12 +218,12 @@ fn vapour_side(along: Along, p: f64, y: f64) -> Result<Point> {
         ));
     }
     let at_25 = region5::props(p, T_25);
-    if y > (along.of)(&region5::props(p, T_MAX)) {
+    if y > (along.y5)(p, T_MAX) {
         return Err(out_of_range(along, y, "at most its value at 2273.15 K"));
     }
     // No backward equation exists for region 5; start from a linearisation at its lower edge.
     let guess = T_25 + ((along.of)(&at_25) - y).abs() / (along.slope)(&at_25);
-    let t = refine_t(along, region5::props, p, y, guess.min(T_MAX), (T_25, T_MAX));
+    let t = refine_t(along, region5::props, p, y, guess.min(T_MAX), (T_25, T_MAX))?;
     Ok(Point::PT {
         region: Region::R5,
         p,
@@ -200,22 +236,16 @@ fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
     let p = check_pressure(p)?;
     let y = finite(along.name, y)?;
     let liquid_side = p >= P_SAT_273;
-    let lowest = if liquid_side {
-        region1::props(p, T_MIN)
-    } else {
-        region2::props(p, T_MIN)
-    };
-    if y < (along.of)(&lowest) {
+    let lowest = if liquid_side { along.y1 } else { along.y2 };
+    if y < lowest(p, T_MIN) {
         return Err(out_of_range(along, y, "at least its value at 273.15 K"));
     }
     if !liquid_side {
         return vapour_side(along, p, y);
     }
-    if p <= P_SAT_623 {
+    if saturated_from_regions_1_and_2(p) {
         let ts = region4::tsat(p);
-        let liquid = region1::props(p, ts);
-        let vapour = region2::props(p, ts);
-        let (y_l, y_v) = ((along.of)(&liquid), (along.of)(&vapour));
+        let (y_l, y_v) = ((along.y1)(p, ts), (along.y2)(p, ts));
         if y <= y_l {
             let t = refine_t(
                 along,
@@ -224,7 +254,7 @@ fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
                 y,
                 (along.backward_1)(p, y),
                 (T_MIN, ts),
-            );
+            )?;
             return Ok(Point::PT {
                 region: Region::R1,
                 p,
@@ -240,7 +270,7 @@ fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
         }
         return vapour_side(along, p, y);
     }
-    if y <= (along.of)(&region1::props(p, T_13)) {
+    if y <= (along.y1)(p, T_13) {
         let t = refine_t(
             along,
             region1::props,
@@ -248,14 +278,14 @@ fn point_p_along(along: Along, p: f64, y: f64) -> Result<Point> {
             y,
             (along.backward_1)(p, y),
             (T_MIN, T_13),
-        );
+        )?;
         return Ok(Point::PT {
             region: Region::R1,
             p,
             t,
         });
     }
-    if y >= (along.of)(&region2::props(p, b23_t(p))) {
+    if y >= (along.y2)(p, b23_t(p)) {
         return vapour_side(along, p, y);
     }
     if p < PC {
@@ -362,16 +392,79 @@ pub(crate) fn psat(t: f64) -> Result<f64> {
     }
 }
 
-/// Metastable vapour, with the range of the metastable equation checked.
+/// Highest pressure of the metastable-vapour equation [MPa] (R7-97(2012) section 6.2).
+const P_MAX_METASTABLE: f64 = 10.0;
+
+/// Least equilibrium dryness of metastable vapour: the equation holds down
+/// to the 5 % equilibrium-moisture line (R7-97(2012) section 6.2).
+const X_MIN_METASTABLE: f64 = 0.95;
+
+/// Metastable (supercooled) vapour, R7-97(2012) eq. 18, with the range of
+/// validity of section 6.2 checked: from the triple-point pressure (eq. 9)
+/// to 10 MPa, at or below the saturation temperature Tsat(p), and down to
+/// the 5 % equilibrium-moisture line.
+///
+/// The release fixes that line by "the equilibrium h' and h'' values
+/// calculated at the given pressure": the metastable state's enthalpy, were
+/// it to settle into equilibrium wet steam at the same p and h, would have
+/// dryness x = (h − h')/(h'' − h') ≥ 0.95. (At constant p, h is what an
+/// adiabatic relaxation conserves.) Below that line the temperature is too
+/// low for the pressure, so the error names the temperature.
 pub(crate) fn metastable_pt(p: f64, t: f64) -> Result<Props> {
-    let p = check_pressure(p)?;
-    let t = finite(T_NAME, t)?;
-    if p > 10.0 || !(T_MIN..=T_13).contains(&t) {
+    let p = finite(P_NAME, p)?;
+    if !(P_TRIPLE..=P_MAX_METASTABLE).contains(&p) {
         return Err(If97Error::OutOfRange {
             quantity: P_NAME,
             value: p,
-            range: "p ≤ 10 MPa and 273.15 K ≤ T ≤ 623.15 K for metastable vapour",
+            range: "611.657 Pa ≤ p ≤ 10 MPa for metastable vapour",
         });
     }
-    Ok(region2::props_metastable(p, t))
+    let t = finite(T_NAME, t)?;
+    let ts = region4::tsat(p);
+    if !(T_MIN..=ts).contains(&t) {
+        return Err(If97Error::OutOfRange {
+            quantity: T_NAME,
+            value: t,
+            range: "273.15 K ≤ T ≤ Tsat(p) for metastable vapour (above Tsat(p) use state_pt)",
+        });
+    }
+    let props = region2::props_metastable(p, t);
+    let (h_liquid, h_vapour) = (region1::h(p, ts), region2::h(p, ts));
+    let dryness = (props.h - h_liquid) / (h_vapour - h_liquid);
+    if dryness >= X_MIN_METASTABLE {
+        Ok(props)
+    } else {
+        Err(If97Error::OutOfRange {
+            quantity: T_NAME,
+            value: t,
+            range: "at least the temperature of the 5 % equilibrium-moisture line at this pressure \
+                    for metastable vapour",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A root outside the range the iteration may explore is no solution,
+    /// not the clamped end of the range.
+    #[test]
+    fn refine_t_reports_a_root_out_of_reach() {
+        let (p, t) = (3.0, 400.0);
+        let h = region1::h(p, t);
+        let within = refine_t(ALONG_H, region1::props, p, h, 390.0, (T_MIN, 450.0));
+        assert!((within.unwrap() - t).abs() < 1e-9);
+        let beyond = refine_t(ALONG_H, region1::props, p, h, 330.0, (T_MIN, 350.0));
+        assert!(
+            matches!(beyond, Err(If97Error::NoSolution(_))),
+            "{beyond:?}"
+        );
+        let s = region1::props(p, t).s;
+        let beyond = refine_t(ALONG_S, region1::props, p, s, 500.0, (450.0, 600.0));
+        assert!(
+            matches!(beyond, Err(If97Error::NoSolution(_))),
+            "{beyond:?}"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! The public state of water or steam, and how a located point becomes one.
 
-use super::constants::T_13;
+use super::constants::P_SAT_623;
 use super::error::Result;
 use super::props::Props;
 use super::{region1, region2, region3, region3_vpt, region5};
@@ -126,11 +126,24 @@ pub(crate) enum Point {
     TwoPhase { p: f64, t: f64, x: f64 },
 }
 
-/// Saturated liquid and vapour properties at (p, T) on the saturation line.
-/// Below 623.15 K they come from regions 1 and 2; above, from region 3 at the
-/// saturated densities.
+/// Whether the saturated phases at pressure `p` come from regions 1 and 2
+/// (p ≤ psat(623.15 K)) rather than from region 3.
+///
+/// Every solver that puts a point on the saturation line takes its saturated
+/// h or s from the same side as [`saturated_props`] does, by this one test,
+/// so a wet state reproduces the h or s it was located from. The test is on
+/// pressure because the solvers start from it: a temperature test would
+/// disagree within round-off of the corner, as eq. 31 gives
+/// Tsat(psat(623.15 K)) = 623.150 000 000 002 K.
+pub(crate) fn saturated_from_regions_1_and_2(p: f64) -> bool {
+    p <= P_SAT_623
+}
+
+/// Saturated liquid and vapour properties at (p, T) on the saturation line:
+/// from regions 1 and 2 up to psat(623.15 K), above it from region 3 at the
+/// saturated densities (see [`saturated_from_regions_1_and_2`]).
 pub(crate) fn saturated_props(p: f64, t: f64) -> Result<(Props, Props)> {
-    if t <= T_13 {
+    if saturated_from_regions_1_and_2(p) {
         Ok((region1::props(p, t), region2::props(p, t)))
     } else {
         let liquid = region3::props(region3_vpt::rho_saturated_liquid(t)?, t);

@@ -26,7 +26,10 @@ pub fn answer(line: &str) -> Value {
     let object = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(object)) => object,
         Ok(other) => {
-            let why = format!("line is JSON but not an object: {}", json_kind(&other));
+            let why = format!(
+                "line is JSON but not an object: {}",
+                super::inputs::kind_of(&other)
+            );
             return failure(&mut reply, Value::Null, why);
         }
         Err(error) => {
@@ -65,17 +68,6 @@ fn failure(reply: &mut Map<String, Value>, id: Value, error: String) -> Value {
     reply.insert("ok".to_owned(), Value::Bool(false));
     reply.insert("error".to_owned(), Value::String(error));
     Value::Object(std::mem::take(reply))
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Reads JSON Lines until end of input and writes one answer per line.

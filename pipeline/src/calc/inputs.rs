@@ -62,9 +62,13 @@ impl<'a> Inputs<'a> {
             Value::String(text) => Q::parse_quantity(text)
                 .map(Some)
                 .map_err(|e| CalcError::new(format!("input `{key}`: {e}"))),
-            Value::Number(n) => Err(CalcError::new(format!(
-                "input `{key}` is a {what} and needs its unit, as a string like \"{n} <unit>\""
-            ))),
+            // The parser's own complaint about a bare number lists the accepted units.
+            Value::Number(n) => Err(CalcError::new(match Q::parse_quantity(&n.to_string()) {
+                Err(why) => {
+                    format!("input `{key}` is a {what} written as a string with its unit: {why}")
+                }
+                Ok(_) => format!("input `{key}` is a {what} written as a string with its unit"),
+            })),
             other => Err(CalcError::new(format!(
                 "input `{key}` must be a string with a unit, not {}",
                 kind_of(other)
@@ -131,6 +135,11 @@ impl<'a> Inputs<'a> {
                 .collect::<Result<_, _>>()?,
             _ => return Err(bad()),
         };
+        if list.is_empty() {
+            return Err(CalcError::new(format!(
+                "input `{key}` must list at least one number"
+            )));
+        }
         Ok(Some(list))
     }
 
@@ -146,7 +155,8 @@ impl<'a> Inputs<'a> {
     }
 }
 
-fn kind_of(value: &Value) -> &'static str {
+/// What kind of JSON value this is, in words for error messages.
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -44,5 +44,5 @@ pub fn evaluate(name: &str, values: &Map<String, Value>) -> Result<Outputs, Calc
         ))
     })?;
     let inputs = Inputs::new(calculator.spec, values)?;
-    (calculator.run)(&inputs)
+    (calculator.run)(&inputs)?.checked(name)
 }

@@ -7,7 +7,8 @@ const MAX_ITERATIONS: usize = 200;
 /// The Illinois variant of regula falsi: a root of f between a and b, where
 /// f(a) = fa and f(b) = fb have opposite signs. It keeps the root bracketed
 /// (so it cannot leave [a, b]) and converges superlinearly. Stops when the
-/// bracket or the last step is within `rel_tol` of the root.
+/// bracket or the last step is within `rel_tol` of the root (absolute
+/// below 1, for roots near zero).
 pub(super) fn illinois(
     mut f: impl FnMut(f64) -> Result<f64>,
     (mut a, mut fa): (f64, f64),
@@ -21,6 +22,8 @@ pub(super) fn illinois(
         let fc = f(c)?;
         let step = (c - b).abs();
         if fc == 0.0 || fc.is_nan() {
+            // A root, or a point the function cannot evaluate: either way
+            // the caller checks what it gets.
             return Ok(c);
         }
         if (fc < 0.0) != (fb < 0.0) {
@@ -31,7 +34,8 @@ pub(super) fn illinois(
             fa *= 0.5;
         }
         (b, fb) = (c, fc);
-        if (b - a).abs() <= rel_tol * b.abs() || step <= 0.1 * rel_tol * b.abs() {
+        let scale = rel_tol * b.abs().max(1.0);
+        if (b - a).abs() <= scale || step <= 0.1 * scale {
             return Ok(b);
         }
     }

@@ -1,12 +1,5 @@
 use super::*;
-
-fn assert_rel(actual: f64, expected: f64, tol: f64, what: &str) {
-    let rel = ((actual - expected) / expected).abs();
-    assert!(
-        rel <= tol,
-        "{what}: {actual} vs {expected} (relative error {rel:e})"
-    );
-}
+use crate::if97::test_support::{assert_rel, region3_grid};
 
 // ---------------------------------------------------------------------------
 // Verification values of SR4-04(2014).
@@ -23,7 +16,7 @@ fn sr4_04_table_5_p3_hs() {
         (2700.0, 5.0, 88.390_432_81),
     ];
     for (h, s, p) in table {
-        assert_rel(p3_hs(h, s), p, 1e-8, "p3(h,s)");
+        assert_rel("p3(h,s)", p3_hs(h, s), p, 1e-8);
     }
 }
 
@@ -35,10 +28,10 @@ fn sr4_04_table_11_saturated_liquid() {
         (2.0, 700.630_447_2),
         (3.0, 1198.359754),
     ] {
-        assert_rel(h1_saturated_liquid(s), h, 1e-8, "h'1(s)");
+        assert_rel("h'1(s)", h1_saturated_liquid(s), h, 1e-8);
     }
     for (s, h) in [(3.8, 1685.025565), (4.0, 1816.891476), (4.2, 1949.352563)] {
-        assert_rel(h3a_saturated_liquid(s), h, 1e-8, "h'3a(s)");
+        assert_rel("h'3a(s)", h3a_saturated_liquid(s), h, 1e-8);
     }
 }
 
@@ -46,10 +39,10 @@ fn sr4_04_table_11_saturated_liquid() {
 #[test]
 fn sr4_04_table_18_saturated_vapour() {
     for (s, h) in [(7.0, 2723.729985), (8.0, 2599.047210), (9.0, 2511.861477)] {
-        assert_rel(h2ab_saturated_vapour(s), h, 1e-8, "h''2ab(s)");
+        assert_rel("h''2ab(s)", h2ab_saturated_vapour(s), h, 1e-8);
     }
     for (s, h) in [(5.5, 2687.693850), (5.0, 2451.623609), (4.5, 2144.360448)] {
-        assert_rel(h2c3b_saturated_vapour(s), h, 1e-8, "h''2c3b(s)");
+        assert_rel("h''2c3b(s)", h2c3b_saturated_vapour(s), h, 1e-8);
     }
 }
 
@@ -57,7 +50,7 @@ fn sr4_04_table_18_saturated_vapour() {
 #[test]
 fn sr4_04_eq_7_hb13_check_values() {
     for (s, h) in [(3.7, 1632.525047), (3.6, 1593.027214), (3.5, 1566.104611)] {
-        assert_rel(h_b13(s), h, 1e-8, "hB13(s)");
+        assert_rel("hB13(s)", h_b13(s), h, 1e-8);
     }
 }
 
@@ -69,7 +62,7 @@ fn sr4_04_table_26_tb23_hs() {
         (2700.0, 5.15, 768.534_553_2),
         (2800.0, 5.2, 817.620_212_0),
     ] {
-        assert_rel(t_b23_hs(h, s), t, 1e-8, "TB23(h,s)");
+        assert_rel("TB23(h,s)", t_b23_hs(h, s), t, 1e-8);
     }
 }
 
@@ -81,32 +74,17 @@ fn sr4_04_table_29_tsat_hs() {
         (2400.0, 6.0, 425.137_330_5),
         (2500.0, 5.5, 522.557_901_3),
     ] {
-        assert_rel(t_sat_hs(h, s), t, 1e-8, "Tsat(h,s)");
+        assert_rel("Tsat(h,s)", t_sat_hs(h, s), t, 1e-8);
     }
 }
 
 // ---------------------------------------------------------------------------
 // Region 3 from (h, s), which needs no other region.
 
-/// The B23 line, R7-97(2012) eq. 5, only to pick test points in region 3.
-fn b23_p(t: f64) -> f64 {
-    0.348_051_856_289_69e3 - 0.116_718_598_799_75e1 * t + 0.101_929_700_393_26e-2 * t * t
-}
-
 /// (ρ, T) states of single-phase region 3: above B23, at most 100 MPa, and
 /// below Tc only well inside the liquid (ρ'(623.15 K) ≈ 575 kg/m³).
 fn region3_states() -> Vec<(f64, f64)> {
-    let mut states = Vec::new();
-    for it in 0..=24 {
-        let t = 623.15 + 10.0 * f64::from(it);
-        for ir in 0..=34 {
-            let rho = 100.0 + 20.0 * f64::from(ir);
-            let p = region3::p(rho, t);
-            if p <= 100.0 && p > b23_p(t) && (t > TC || rho >= 620.0) {
-                states.push((rho, t));
-            }
-        }
-    }
+    let mut states = region3_grid();
     // Vapour between B23 and the saturation line, and near the critical point.
     states.extend([
         (140.0, 635.0),
@@ -142,8 +120,8 @@ fn region3_hs_round_trip() {
         let props = region3::props(rho, t);
         let (r, tt) =
             rho_t_hs(props.h, props.s).unwrap_or_else(|e| panic!("rho = {rho}, T = {t}: {e}"));
-        assert_rel(r, rho, 1e-9, &format!("rho at rho = {rho}, T = {t}"));
-        assert_rel(tt, t, 1e-9, &format!("T at rho = {rho}, T = {t}"));
+        assert_rel(&format!("rho at rho = {rho}, T = {t}"), r, rho, 1e-9);
+        assert_rel(&format!("T at rho = {rho}, T = {t}"), tt, t, 1e-9);
     }
 }
 
@@ -184,8 +162,8 @@ fn round_trip_pt(region: Region, p: f64, t: f64) {
             t: tt,
         }) => {
             assert_eq!(found, region, "{at}");
-            assert_rel(tt, t, 1e-9, &format!("T, {at}"));
-            assert_rel(pp, p, 1e-8, &format!("p, {at}"));
+            assert_rel(&format!("T, {at}"), tt, t, 1e-9);
+            assert_rel(&format!("p, {at}"), pp, p, 1e-8);
         }
         other => panic!("{at}: {other:?}"),
     }
@@ -239,8 +217,8 @@ fn solve_hs_region3_round_trips() {
         let props = region3::props(rho, t);
         match solve_hs(props.h, props.s) {
             Ok(Point::RhoT { rho: r, t: tt }) => {
-                assert_rel(r, rho, 1e-9, "rho");
-                assert_rel(tt, t, 1e-9, "T");
+                assert_rel("rho", r, rho, 1e-9);
+                assert_rel("T", tt, t, 1e-9);
             }
             other => panic!("rho = {rho}, T = {t}: {other:?}"),
         }
@@ -267,21 +245,52 @@ fn solve_hs_wet_steam_round_trips() {
                     t: tt,
                     x: xx,
                 }) => {
-                    assert_rel(tt, t, 1e-9, &format!("T, {at}"));
-                    assert_rel(pp, p, 1e-8, &format!("p, {at}"));
+                    assert_rel(&format!("T, {at}"), tt, t, 1e-9);
+                    assert_rel(&format!("p, {at}"), pp, p, 1e-8);
                     assert!((xx - x).abs() < 1e-8, "x {xx}, {at}");
                 }
                 // The saturated phases themselves may come back as single-phase states.
                 Ok(Point::PT { p: pp, t: tt, .. }) if x == 0.0 || x == 1.0 => {
-                    assert_rel(tt, t, 1e-9, &format!("T, {at}"));
-                    assert_rel(pp, p, 1e-8, &format!("p, {at}"));
+                    assert_rel(&format!("T, {at}"), tt, t, 1e-9);
+                    assert_rel(&format!("p, {at}"), pp, p, 1e-8);
                 }
                 Ok(Point::RhoT { t: tt, .. }) if x == 0.0 || x == 1.0 => {
-                    assert_rel(tt, t, 1e-9, &at)
+                    assert_rel(&at, tt, t, 1e-9)
                 }
                 other => panic!("{at}: {other:?}"),
             }
         }
+    }
+}
+
+/// The saturated phases at 623.15 K, where regions 1, 2, 3 and 4 meet, and
+/// just either side: each (h', s') and (h'', s'') is solved to a state that
+/// reproduces it, at the saturation temperature. Saturated vapour at
+/// 623.15 K is first solved in region 3 just below its 623.15 K edge, then
+/// handed on; a failed iteration in the zone tried next must not end the
+/// search.
+#[test]
+fn solve_hs_saturated_phases_at_623_k() {
+    // (h'', s'') at 623.15 K from regions 1 and 2, as reported.
+    let mut cases = vec![(623.15, 2_563.592_003_888_412_4, 5.210_887_824_930_745)];
+    for t in [
+        623.15 - 1e-6,
+        623.15 - 1e-9,
+        623.15,
+        623.15 + 1e-9,
+        623.15 + 1e-6,
+    ] {
+        let (liquid, vapour) = saturated_props(region4::psat(t), t).expect("saturation");
+        cases.push((t, liquid.h, liquid.s));
+        cases.push((t, vapour.h, vapour.s));
+    }
+    for (t, h, s) in cases {
+        let at = format!("T = {t} K, h = {h}, s = {s}");
+        let point = solve_hs(h, s).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let state = crate::if97::state::evaluate(point).expect("evaluates");
+        assert_rel(&format!("h, {at}"), state.h.kj_per_kg(), h, 1e-9);
+        assert_rel(&format!("s, {at}"), state.s.kj_per_kg_k(), s, 1e-9);
+        assert!((state.t.kelvin() - t).abs() < 1e-5, "T, {at}: {state:?}");
     }
 }
 
@@ -308,6 +317,20 @@ fn solve_hs_tsat_hs_is_consistent() {
     }
 }
 
+/// Region 3 at 100 MPa and T, by bisection on the density.
+fn region3_at_100_mpa(t: f64) -> Props {
+    let (mut lo, mut hi) = (300.0, 900.0);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if region3::p(mid, t) > 100.0 {
+            hi = mid
+        } else {
+            lo = mid
+        }
+    }
+    region3::props(lo, t)
+}
+
 /// Points outside IF97 give a clear error, never a state or a panic.
 #[test]
 fn solve_hs_out_of_range() {
@@ -324,8 +347,14 @@ fn solve_hs_out_of_range() {
             other => panic!("({h}, {s}): {other:?}"),
         }
     }
-    // Above 100 MPa in regions 1, 3 and 2.
-    for (h, s) in [(600.0, 1.0), (2000.0, 4.0), (3500.0, 6.0)] {
+    // Above 100 MPa in regions 1, 3 and 2: 50 kJ/kg above the isobar at
+    // constant entropy, that is at a higher pressure.
+    let on_isobar = [
+        region1::props(100.0, 400.0),
+        region3_at_100_mpa(700.0),
+        region2::props(100.0, 1000.0),
+    ];
+    for (h, s) in on_isobar.map(|props| (props.h + 50.0, props.s)) {
         match solve_hs(h, s) {
             Err(If97Error::NoSolution(why)) => {
                 assert!(why.contains("100 MPa"), "({h}, {s}): {why}")
@@ -373,5 +402,122 @@ fn solve_hs_never_panics() {
         (-0.0, 1e-300),
     ] {
         let _ = solve_hs(h, s);
+    }
+}
+
+/// A deterministic xorshift sequence in [0, 1), for reproducible sampling.
+fn uniform(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// (h, s) of states sampled over regions 1, 2, 3 and 5, many of them within
+/// a hair of a region boundary or the saturation line, and of wet steam.
+/// Every one is found and reproduces its h and s to 1e-11, and its (p, T)
+/// to 1e-8 — except next to the boundaries between regions 1, 2, 3 and 5,
+/// where IF97's regions overlap by their consistency tolerance and the
+/// state found may be the neighbouring region's (checked to 1e-3).
+#[test]
+fn solve_hs_sampled_states() {
+    let mut rnd = uniform(0x9E37_79B9_7F4A_7C15);
+    // (state, tolerance on p and T)
+    let mut states = Vec::new();
+    for k in 0..30_000 {
+        let (p, t, tolerance) = match k % 8 {
+            0 => {
+                let t = 273.16 + (647.0 - 273.16) * rnd();
+                (region4::psat(t) * (1.0 + (rnd() - 0.5) * 1e-6), t, 1e-8)
+            }
+            1 => (16.53 + 83.47 * rnd(), T_13 + (rnd() - 0.5) * 1e-4, 1e-3),
+            2 => {
+                let t = T_13 + 240.0 * rnd();
+                (boundaries::b23_p(t) * (1.0 + (rnd() - 0.5) * 1e-6), t, 1e-3)
+            }
+            3 => (50.0 * rnd(), T_25 + (rnd() - 0.5) * 1e-4, 1e-3),
+            4 => (100.0 * (1.0 - 1e-6 * rnd()), 273.16 + 1800.0 * rnd(), 1e-3),
+            5 => (10f64.powf(-3.2 + 3.0 * rnd()), 273.16 + 1e-4 * rnd(), 1e-8),
+            6 => (
+                10f64.powf(-4.0 + 6.0 * rnd()),
+                273.16 + 2000.0 * rnd(),
+                1e-3,
+            ),
+            _ => (100.0 * rnd(), 273.16 + 800.0 * rnd(), 1e-3),
+        };
+        let (p, t) = (p.min(100.0), t.min(T_MAX));
+        if let Ok(point) = crate::if97::solve::point_pt(p, t) {
+            states.push((
+                crate::if97::state::evaluate(point).expect("state"),
+                tolerance,
+            ));
+        }
+    }
+    for _ in 0..5_000 {
+        let t = T_MIN + (TC - T_MIN) * rnd();
+        let wet = Point::TwoPhase {
+            p: region4::psat(t),
+            t,
+            x: rnd(),
+        };
+        states.push((crate::if97::state::evaluate(wet).expect("wet"), 1e-8));
+    }
+    for (state, tolerance) in states {
+        let (h, s) = (state.h.kj_per_kg(), state.s.kj_per_kg_k());
+        let at = format!(
+            "{:?} at p = {}, T = {}",
+            state.region,
+            state.p.mpa(),
+            state.t.kelvin()
+        );
+        let point = solve_hs(h, s).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let found = crate::if97::state::evaluate(point).expect("evaluates");
+        assert!(
+            (found.h.kj_per_kg() - h).abs() <= 1e-11 * h.abs().max(H_SCALE_MIN),
+            "h, {at}: {point:?}"
+        );
+        assert!(
+            (found.s.kj_per_kg_k() - s).abs() <= 1e-11 * s.abs().max(S_SCALE_MIN),
+            "s, {at}: {point:?}"
+        );
+        assert_rel(
+            &format!("T, {at}: {point:?}"),
+            found.t.kelvin(),
+            state.t.kelvin(),
+            tolerance,
+        );
+        assert_rel(
+            &format!("p, {at}: {point:?}"),
+            found.p.mpa(),
+            state.p.mpa(),
+            tolerance,
+        );
+    }
+}
+
+/// What the solver assumes of the forward equations: along the 1073.15 K
+/// isotherm of region 2 h falls as p rises (so its 100 MPa value bounds it
+/// from below), and region 1 has its lowest entropy at (100 MPa, 273.15 K).
+#[test]
+fn shapes_the_solver_relies_on() {
+    let mut previous = f64::INFINITY;
+    for i in 0..=400 {
+        let p = 10f64.powf(-6.0 + 8.0 * f64::from(i) / 400.0);
+        let h = region2::props(p, T_25).h;
+        assert!(h < previous, "h(1073.15 K) rises at p = {p}");
+        previous = h;
+    }
+    let lowest = region1::props(P_MAX, T_MIN).s;
+    assert!(
+        (lowest - -0.008_582).abs() < 1e-5,
+        "s(100 MPa, 273.15 K) = {lowest}"
+    );
+    for i in 0..=100 {
+        let p = region4::psat(T_MIN) + (P_MAX - region4::psat(T_MIN)) * f64::from(i) / 100.0;
+        assert!(region1::props(p, T_MIN).s >= lowest);
+        assert!(region1::props(P_MAX, T_MIN + 3.5 * f64::from(i)).s >= lowest);
     }
 }

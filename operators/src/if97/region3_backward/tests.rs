@@ -1,13 +1,5 @@
 use super::*;
-use crate::if97::constants::TC;
-
-fn assert_rel(actual: f64, expected: f64, tol: f64, what: &str) {
-    let rel = ((actual - expected) / expected).abs();
-    assert!(
-        rel <= tol,
-        "{what}: {actual} vs {expected} (relative error {rel:e})"
-    );
-}
+use crate::if97::test_support::{assert_rel, region3_grid};
 
 /// SR3-03(2014) table 5: T3a(p,h) and T3b(p,h).
 #[test]
@@ -21,16 +13,16 @@ fn sr3_03_table_5_t_ph() {
         (100.0, 2700.0, 842.046_087_6),
     ];
     for (p, h, t) in table {
-        assert_rel(t3_ph(p, h), t, 1e-8, "T3(p,h)");
+        assert_rel("T3(p,h)", t3_ph(p, h), t, 1e-8);
     }
     // The first three are 3a, the last three 3b.
     for (p, h, t) in &table[..3] {
         assert!(*h <= h3ab(*p));
-        assert_rel(t3a_ph(*p, *h), *t, 1e-8, "T3a(p,h)");
+        assert_rel("T3a(p,h)", t3a_ph(*p, *h), *t, 1e-8);
     }
     for (p, h, t) in &table[3..] {
         assert!(*h > h3ab(*p));
-        assert_rel(t3b_ph(*p, *h), *t, 1e-8, "T3b(p,h)");
+        assert_rel("T3b(p,h)", t3b_ph(*p, *h), *t, 1e-8);
     }
 }
 
@@ -46,7 +38,7 @@ fn sr3_03_table_8_v_ph() {
         (100.0, 2700.0, 2.404_234_998e-3),
     ];
     for (p, h, v) in table {
-        assert_rel(v3_ph(p, h), v, 1e-8, "v3(p,h)");
+        assert_rel("v3(p,h)", v3_ph(p, h), v, 1e-8);
     }
 }
 
@@ -62,7 +54,7 @@ fn sr3_03_table_12_t_ps() {
         (100.0, 5.0, 847.433_282_5),
     ];
     for (p, s, t) in table {
-        assert_rel(t3_ps(p, s), t, 1e-8, "T3(p,s)");
+        assert_rel("T3(p,s)", t3_ps(p, s), t, 1e-8);
     }
 }
 
@@ -78,14 +70,14 @@ fn sr3_03_table_15_v_ps() {
         (100.0, 5.0, 2.449_610_757e-3),
     ];
     for (p, s, v) in table {
-        assert_rel(v3_ps(p, s), v, 1e-8, "v3(p,s)");
+        assert_rel("v3(p,s)", v3_ps(p, s), v, 1e-8);
     }
 }
 
 /// SR3-03(2014) eq. 1 check value: h3ab(25 MPa) = 2095.936454 kJ/kg.
 #[test]
 fn sr3_03_h3ab_check_value() {
-    assert_rel(h3ab(25.0), 2095.936454, 1e-8, "h3ab");
+    assert_rel("h3ab", h3ab(25.0), 2095.936454, 1e-8);
 }
 
 /// SR3-03(2014) table 18: p3sat(h).
@@ -96,7 +88,7 @@ fn sr3_03_table_18_p3sat_h() {
         (2000.0, 21.934_429_57),
         (2400.0, 20.180_908_39),
     ] {
-        assert_rel(p3sat_h(h), p, 1e-8, "p3sat(h)");
+        assert_rel("p3sat(h)", p3sat_h(h), p, 1e-8);
     }
 }
 
@@ -108,33 +100,8 @@ fn sr3_03_table_20_p3sat_s() {
         (4.2, 21.644_517_89),
         (5.2, 16.689_684_82),
     ] {
-        assert_rel(p3sat_s(s), p, 1e-8, "p3sat(s)");
+        assert_rel("p3sat(s)", p3sat_s(s), p, 1e-8);
     }
-}
-
-/// The B23 line, R7-97(2012) eq. 5, only to pick test points in region 3.
-fn b23_p(t: f64) -> f64 {
-    0.348_051_856_289_69e3 - 0.116_718_598_799_75e1 * t + 0.101_929_700_393_26e-2 * t * t
-}
-
-/// A grid of (ρ, T) states inside single-phase region 3: above the B23
-/// line, at most 100 MPa, and below Tc only well inside the liquid
-/// (ρ'(623.15 K) ≈ 575 kg/m³) so the grid needs no saturation line.
-fn region3_states() -> Vec<(f64, f64)> {
-    let mut states = Vec::new();
-    for it in 0..=24 {
-        let t = 623.15 + 10.0 * f64::from(it);
-        for ir in 0..=34 {
-            let rho = 100.0 + 20.0 * f64::from(ir);
-            let p = region3::p(rho, t);
-            let liquid_or_supercritical = t > TC || rho >= 620.0;
-            if p <= 100.0 && p > b23_p(t) && liquid_or_supercritical {
-                states.push((rho, t));
-            }
-        }
-    }
-    assert!(states.len() > 300, "grid has {} states", states.len());
-    states
 }
 
 /// The backward equations meet the release's consistency with the forward
@@ -143,7 +110,7 @@ fn region3_states() -> Vec<(f64, f64)> {
 /// when the verification points do not exercise it.
 #[test]
 fn backward_equations_are_consistent_with_the_forward_equation() {
-    for (rho, t) in region3_states() {
+    for (rho, t) in region3_grid() {
         let props = region3::props(rho, t);
         let (p, h, s, v) = (props.p, props.h, props.s, props.v);
         let at = format!("rho = {rho}, T = {t}, p = {p}");
@@ -166,22 +133,22 @@ fn backward_equations_are_consistent_with_the_forward_equation() {
 /// the refined state reproduces its inputs to 1e-12.
 #[test]
 fn round_trips_through_the_forward_equation() {
-    for (rho, t) in region3_states() {
+    for (rho, t) in region3_grid() {
         let props = region3::props(rho, t);
         let at = format!("rho = {rho}, T = {t}");
         let (r, tt) = rho_t_ph(props.p, props.h).unwrap_or_else(|e| panic!("(p,h) at {at}: {e}"));
-        assert_rel(r, rho, 1e-9, &format!("rho from (p,h) at {at}"));
-        assert_rel(tt, t, 1e-9, &format!("T from (p,h) at {at}"));
+        assert_rel(&format!("rho from (p,h) at {at}"), r, rho, 1e-9);
+        assert_rel(&format!("T from (p,h) at {at}"), tt, t, 1e-9);
         let back = region3::props(r, tt);
-        assert_rel(back.p, props.p, 1e-12, "p");
-        assert_rel(back.h, props.h, 1e-12, "h");
+        assert_rel("p", back.p, props.p, 1e-12);
+        assert_rel("h", back.h, props.h, 1e-12);
 
         let (r, tt) = rho_t_ps(props.p, props.s).unwrap_or_else(|e| panic!("(p,s) at {at}: {e}"));
-        assert_rel(r, rho, 1e-9, &format!("rho from (p,s) at {at}"));
-        assert_rel(tt, t, 1e-9, &format!("T from (p,s) at {at}"));
+        assert_rel(&format!("rho from (p,s) at {at}"), r, rho, 1e-9);
+        assert_rel(&format!("T from (p,s) at {at}"), tt, t, 1e-9);
         let back = region3::props(r, tt);
-        assert_rel(back.p, props.p, 1e-12, "p");
-        assert_rel(back.s, props.s, 1e-12, "s");
+        assert_rel("p", back.p, props.p, 1e-12);
+        assert_rel("s", back.s, props.s, 1e-12);
     }
 }
 
@@ -201,11 +168,11 @@ fn round_trips_near_saturation_and_the_critical_point() {
     for (rho, t) in states {
         let props = region3::props(rho, t);
         let (r, tt) = rho_t_ph(props.p, props.h).expect("(p,h)");
-        assert_rel(r, rho, 1e-9, "rho from (p,h)");
-        assert_rel(tt, t, 1e-9, "T from (p,h)");
+        assert_rel("rho from (p,h)", r, rho, 1e-9);
+        assert_rel("T from (p,h)", tt, t, 1e-9);
         let (r, tt) = rho_t_ps(props.p, props.s).expect("(p,s)");
-        assert_rel(r, rho, 1e-9, "rho from (p,s)");
-        assert_rel(tt, t, 1e-9, "T from (p,s)");
+        assert_rel("rho from (p,s)", r, rho, 1e-9);
+        assert_rel("T from (p,s)", tt, t, 1e-9);
     }
 }
 

@@ -42,7 +42,7 @@ const PAYBACK_SPEC: CalcSpec = CalcSpec {
     about: "Simple and discounted payback period, interpolated within the period",
     long_about: "The time at which the cumulative (discounted, with `rate`) cash flow first \
         turns non-negative for good, interpolated linearly within the period; null when it \
-        never does (or, for the discounted one, when no rate is given).",
+        never does. Without a rate the discounted payback equals the simple one.",
     inputs: &[
         numbers("cashflows", CASHFLOWS_HELP),
         number(
@@ -86,9 +86,10 @@ fn run_irr(inputs: &Inputs) -> Result<Outputs, CalcError> {
 fn run_payback(inputs: &Inputs) -> Result<Outputs, CalcError> {
     let cashflows = inputs.required_numbers("cashflows")?;
     let simple = economics::payback(&cashflows, None)?;
+    // Without a rate nothing is discounted: the discounted payback is the simple one.
     let discounted = match inputs.number("rate")? {
         Some(rate) => economics::payback(&cashflows, Some(rate))?,
-        None => None,
+        None => simple,
     };
     Ok(Outputs::new()
         .maybe("simple_years", simple)

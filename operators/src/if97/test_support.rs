@@ -1,11 +1,20 @@
-//! Test support shared by the region modules: comparison with the
-//! verification tables of the releases, and thermodynamic identities that tie
-//! the derived properties (cp, cv, w) to numerical derivatives of h, s and v.
+//! Test support shared by the IF97 modules: comparison with the
+//! verification tables of the releases, thermodynamic identities that tie
+//! the derived properties (cp, cv, w) to numerical derivatives of h, s and v,
+//! and a grid of region 3 states.
 
-use super::super::props::Props;
+use super::boundaries::b23_p;
+use super::constants::TC;
+use super::props::Props;
+use super::region3;
 
 /// The tolerance of the verification tests: the tables print 9 significant digits.
 pub(crate) const TABLE_TOLERANCE: f64 = 1e-8;
+
+/// |actual − expected| / |expected|.
+pub(crate) fn relative(actual: f64, expected: f64) -> f64 {
+    ((actual - expected) / expected).abs()
+}
 
 /// Asserts |got − want| ≤ rel·|want|.
 #[track_caller]
@@ -13,7 +22,7 @@ pub(crate) fn assert_rel(what: &str, got: f64, want: f64, rel: f64) {
     assert!(
         (got - want).abs() <= rel * want.abs(),
         "{what}: got {got:.12e}, want {want:.12e} (relative error {:.2e})",
-        ((got - want) / want).abs()
+        relative(got, want)
     );
 }
 
@@ -92,4 +101,24 @@ pub(crate) fn assert_identities(props: fn(f64, f64) -> Props, p: f64, t: f64, re
     );
     let w2 = -1e6 * at.v * at.v / (v_p + 1000.0 * t * v_t * v_t / at.cp);
     assert_rel(&format!("w at {here}"), w2.sqrt(), at.w, rel);
+}
+
+/// A grid of (ρ, T) states inside single-phase region 3: above the B23
+/// line, at most 100 MPa, and below Tc only well inside the liquid
+/// (ρ'(623.15 K) ≈ 575 kg/m³) so the grid needs no saturation line.
+pub(crate) fn region3_grid() -> Vec<(f64, f64)> {
+    let mut states = Vec::new();
+    for it in 0..=24 {
+        let t = 623.15 + 10.0 * f64::from(it);
+        for ir in 0..=34 {
+            let rho = 100.0 + 20.0 * f64::from(ir);
+            let p = region3::p(rho, t);
+            let liquid_or_supercritical = t > TC || rho >= 620.0;
+            if p <= 100.0 && p > b23_p(t) && liquid_or_supercritical {
+                states.push((rho, t));
+            }
+        }
+    }
+    assert!(states.len() > 300, "grid has {} states", states.len());
+    states
 }

@@ -6,22 +6,44 @@
 //! base are tabulated once per call, each power the product of two lower ones
 //! (x^k = x^⌊k/2⌋·x^⌈k/2⌉), so the multiplication tree is only log₂ k deep and
 //! the multiplications pipeline. Sums run in independent accumulators for the
-//! same reason. With the coefficient tables `const`, the compiler unrolls the
-//! loops and drops the powers no term needs.
+//! same reason. Every loop over a table runs through [`unrolled`], which
+//! spells it out as straight-line code; with the tables `const`, every
+//! exponent and coefficient becomes an immediate operand, and the powers no
+//! term needs are dropped as dead code.
 
 /// A coefficient-table row (I, J, n): the term n·a^I·b^J.
 pub(crate) type Term = (i32, i32, f64);
+
+/// Most rows of a table, or entries of a power table, that [`unrolled`] handles.
+pub(crate) const MAX_UNROLLED: usize = 64;
+
+/// Calls f(0), f(1), …, f(N − 1) as straight-line code.
+///
+/// A `for` loop over a 40-row table is left rolled by the optimiser, with
+/// the row's exponents loaded at run time; here each call sees a constant k,
+/// so table lookups fold to constants and index checks vanish.
+#[inline(always)]
+pub(crate) fn unrolled<const N: usize>(mut f: impl FnMut(usize)) {
+    const { assert!(N <= MAX_UNROLLED, "table too long for unrolled()") };
+    macro_rules! steps {
+        ($($k:literal)*) => { $( if $k < N { f($k); } )* };
+    }
+    steps!(
+        0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
+        32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60
+        61 62 63
+    );
+}
 
 /// x⁰ ..= x^(N−1).
 #[inline(always)]
 pub(crate) fn powers<const N: usize>(x: f64) -> [f64; N] {
     let mut table = [1.0; N];
-    if N > 1 {
-        table[1] = x;
-    }
-    for k in 2..N {
-        table[k] = table[k / 2] * table[k - k / 2];
-    }
+    unrolled::<N>(|k| match k {
+        0 => {}
+        1 => table[1] = x,
+        _ => table[k] = table[k / 2] * table[k - k / 2],
+    });
     table
 }
 
@@ -70,9 +92,10 @@ pub(crate) fn series<const K: usize>(
     b: impl Fn(i32) -> f64,
 ) -> f64 {
     let mut lanes = [0.0; 4];
-    for (k, &(i, j, n)) in terms.iter().enumerate() {
+    unrolled::<K>(|k| {
+        let (i, j, n) = terms[k];
         lanes[k % 4] += n * a(i) * b(j);
-    }
+    });
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
@@ -100,17 +123,31 @@ pub(crate) fn sums<const K: usize>(
     // Two lanes per sum: twelve independent chains keep the adders busy
     // without running out of registers.
     let mut lanes = [Sums::default(); 2];
-    for (k, &(i, j, n)) in terms.iter().enumerate() {
+    unrolled::<K>(|k| {
+        let (i, j, n) = terms[k];
         let t = n * a(i) * b(j);
         let (fi, fj) = (f64::from(i), f64::from(j));
         let lane = &mut lanes[k % 2];
+        // I and J are constants here, so the tests fold away; they skip the
+        // terms whose weight is zero, which IEEE rules forbid the compiler
+        // to drop by itself (0·t is not 0 for every t).
         lane.s0 += t;
-        lane.si += fi * t;
-        lane.sii += fi * (fi - 1.0) * t;
-        lane.sj += fj * t;
-        lane.sjj += fj * (fj - 1.0) * t;
-        lane.sij += fi * fj * t;
-    }
+        if i != 0 {
+            lane.si += fi * t;
+        }
+        if i != 0 && i != 1 {
+            lane.sii += fi * (fi - 1.0) * t;
+        }
+        if j != 0 {
+            lane.sj += fj * t;
+        }
+        if j != 0 && j != 1 {
+            lane.sjj += fj * (fj - 1.0) * t;
+        }
+        if i != 0 && j != 0 {
+            lane.sij += fi * fj * t;
+        }
+    });
     let [x, y] = lanes;
     Sums {
         s0: x.s0 + y.s0,

@@ -1,0 +1,58 @@
+//! `steamflow validate FILE`: checks a config and reports every error with
+//! its key path, line and column.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::config::{Config, LoadError};
+
+/// Arguments of `steamflow validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// The config file (TOML).
+    pub file: PathBuf,
+}
+
+/// Runs `steamflow validate`: 0 when the file is valid, 1 when it has
+/// errors (each printed as `FILE:LINE:COLUMN: key.path: message`), 2 when
+/// it cannot be read.
+pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
+    match Config::load(&args.file) {
+        Ok(config) => {
+            println!("{}: ok — {}", args.file.display(), summary(&config));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(LoadError::Invalid(errors)) => {
+            eprintln!("{errors}");
+            let n = errors.diagnostics.len();
+            eprintln!(
+                "{}: {n} error{}",
+                args.file.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            Ok(ExitCode::from(1))
+        }
+        Err(error @ LoadError::Io(..)) => {
+            eprintln!("error: {error}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// One line saying what the config holds.
+fn summary(config: &Config) -> String {
+    let tags: usize = config.plants.values().map(|p| p.tag_bindings().len()).sum();
+    [
+        count(config.sources.len(), "source"),
+        count(config.plants.len(), "plant"),
+        count(tags, "tag"),
+        count(config.windows.len(), "window"),
+        count(config.alerts.len(), "alert rule"),
+        count(config.sinks.len(), "sink"),
+    ]
+    .join(", ")
+}

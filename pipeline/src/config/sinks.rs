@@ -1,0 +1,165 @@
+//! `[sinks.<id>]`: where streams go. Each sink names its `type` and the
+//! streams it subscribes to in `inputs`.
+//!
+//! - `type = "jsonl"`: one JSON Lines file per stream in `dir`.
+//! - `type = "parquet"`: one Parquet file set per stream in `dir`.
+//! - `type = "console"`: the terminal.
+//!
+//! An input is a stream name (see [`super::BUILTIN_STREAMS`]), a source id
+//! (that source's raw readings), `window_aggregates.<window id>`, or a
+//! prefix ending in `*` that matches at least one of those.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::Checker;
+use super::diagnostic::KeyPath;
+use super::load::{Collector, Value};
+
+/// One sink.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SinkConfig {
+    /// JSON Lines files.
+    Jsonl(JsonlSink),
+    /// Parquet files.
+    Parquet(ParquetSink),
+    /// The terminal.
+    Console(ConsoleSink),
+}
+
+impl SinkConfig {
+    /// The `type` values a sink may have.
+    pub const TYPES: &'static [&'static str] = &["jsonl", "parquet", "console"];
+
+    /// Reads the table of a sink of type `kind`; `None` for an unknown type,
+    /// `Some(None)` when the table has errors (already reported).
+    pub(crate) fn load(
+        collector: &mut Collector<'_>,
+        kind: &str,
+        value: &Value<'_>,
+        path: &KeyPath,
+    ) -> Option<Option<Self>> {
+        Some(match kind {
+            "jsonl" => collector.deserialize(value, path).map(SinkConfig::Jsonl),
+            "parquet" => collector.deserialize(value, path).map(SinkConfig::Parquet),
+            "console" => collector.deserialize(value, path).map(SinkConfig::Console),
+            _ => return None,
+        })
+    }
+
+    /// The streams it subscribes to.
+    pub fn inputs(&self) -> &[String] {
+        match self {
+            SinkConfig::Jsonl(s) => &s.inputs,
+            SinkConfig::Parquet(s) => &s.inputs,
+            SinkConfig::Console(s) => &s.inputs,
+        }
+    }
+}
+
+/// JSON Lines: `<dir>/<stream>.jsonl`, one object per line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonlSink {
+    /// Streams written.
+    pub inputs: Vec<String>,
+    /// Folder of the files; relative to the config file's folder.
+    pub dir: PathBuf,
+}
+
+/// Parquet compression codecs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compression {
+    /// Uncompressed.
+    None,
+    /// Snappy.
+    Snappy,
+    /// Zstandard.
+    Zstd,
+}
+
+/// Parquet: `<dir>/<stream>/part-NNNNN.parquet`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParquetSink {
+    /// Streams written.
+    pub inputs: Vec<String>,
+    /// Folder of the files; relative to the config file's folder.
+    pub dir: PathBuf,
+    /// Rows per row group.
+    #[serde(default = "default_row_group")]
+    pub row_group_rows: usize,
+    /// Column compression.
+    #[serde(default = "default_compression")]
+    pub compression: Compression,
+}
+
+fn default_row_group() -> usize {
+    65_536
+}
+fn default_compression() -> Compression {
+    Compression::Zstd
+}
+
+/// How the console prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The terminal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleSink {
+    /// Streams shown.
+    pub inputs: Vec<String>,
+    /// How they are printed.
+    #[serde(default = "default_console_format")]
+    pub format: ConsoleFormat,
+}
+
+fn default_console_format() -> ConsoleFormat {
+    ConsoleFormat::Text
+}
+
+impl Checker<'_> {
+    pub(crate) fn check_sink(&mut self, id: &str, sink: &SinkConfig) {
+        let path = KeyPath::root().key("sinks").key(id);
+        if sink.inputs().is_empty() {
+            self.issue(path.key("inputs"), "subscribe to at least one stream");
+        }
+        let streams = self.streams();
+        for (i, input) in sink.inputs().iter().enumerate() {
+            let matches = match input.strip_suffix('*') {
+                Some(prefix) => streams.iter().any(|s| s.starts_with(prefix)),
+                None => streams.iter().any(|s| s == input),
+            };
+            if !matches {
+                self.issue(
+                    path.key("inputs").index(i),
+                    format!("no stream `{input}` (streams: {})", streams.join(", ")),
+                );
+            }
+        }
+        let dir = match sink {
+            SinkConfig::Jsonl(s) => Some(&s.dir),
+            SinkConfig::Parquet(s) => Some(&s.dir),
+            SinkConfig::Console(_) => None,
+        };
+        if dir.is_some_and(|d| d.as_os_str().is_empty()) {
+            self.issue(path.key("dir"), "must name a folder");
+        }
+        if let SinkConfig::Parquet(p) = sink
+            && p.row_group_rows == 0
+        {
+            self.issue(path.key("row_group_rows"), "must be greater than 0");
+        }
+    }
+}

@@ -6,7 +6,7 @@ use steamflow_operators::plant::{LimitFactors, Measurand, Plant};
 use steamflow_operators::reading::{PlantId, Tag};
 
 use super::key::{KeyRegistry, TagKey};
-use super::validate::{SaturationRule, TagRules, ValidationConfig};
+use super::validate::{SaturationRule, ValidationConfig};
 
 /// How the plant's tags are checked beyond their design limits.
 #[derive(Clone, Copy, Debug, PartialEq)]

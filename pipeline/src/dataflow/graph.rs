@@ -24,6 +24,7 @@ use super::key::KeyRegistry;
 use super::outputs::{OutputError, Outputs, names};
 use super::record::{DeadLetter, KeyedReading};
 use super::time::{Ticks, Time, WindowSpec, WindowSpecError};
+use super::units::UnitPlan;
 use super::validate::{Validate, ValidationConfig};
 use super::window::{Rollup, WindowCollection, WindowPartials, WindowReduce};
 
@@ -41,6 +42,8 @@ pub struct GraphConfig {
     pub rollups: Vec<WindowSpec>,
     /// Logical sources per worker.
     pub sources_per_worker: usize,
+    /// The unit each tag's readings are converted to.
+    pub units: Arc<UnitPlan>,
 }
 
 impl Default for GraphConfig {
@@ -59,6 +62,7 @@ impl Default for GraphConfig {
             base_window: minutes(1),
             rollups: vec![minutes(5), minutes(15), minutes(60)],
             sources_per_worker: 1,
+            units: Arc::new(UnitPlan::default()),
         }
     }
 }
@@ -163,11 +167,12 @@ impl<'scope> BuildGraph<'scope> for Scope<'scope, Time> {
     ) -> Result<(Ingest, Graph<'scope>), GraphError> {
         let plan = config.rollup_plan()?;
         let lateness = config.ingest.allowed_lateness_ms;
-        let (ingest, ingested) = self.new_ingest(
+        let (mut ingest, ingested) = self.new_ingest(
             config.ingest,
             Arc::clone(&registry),
             config.sources_per_worker,
         );
+        ingest.set_units(config.units);
         let (readings, rejected) = ingested
             .readings
             .exchange_by_route()

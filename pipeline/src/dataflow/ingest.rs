@@ -7,9 +7,11 @@
 //! For each reading the ingest
 //!
 //! 1. interns `(plant, tag)` into a [`TagKey`] (no string hashing on a cache hit);
-//! 2. dead-letters what cannot be windowed: a NaN or infinite value
-//!    ([`Reason::NonFinite`]), an event time before 1970 or too far ahead
-//!    ([`Reason::BadTime`]), a key collision;
+//! 2. converts a value that names its unit to its tag's unit
+//!    ([`super::units`]), and dead-letters what cannot be windowed: a NaN or
+//!    infinite value ([`Reason::NonFinite`]), an event time before 1970 or
+//!    too far ahead ([`Reason::BadTime`]), a unit foreign to the tag
+//!    ([`Reason::Unit`]), a key collision;
 //! 3. compares the event time with the source's watermark: a reading behind
 //!    it by more than the allowed lateness is dead-lettered
 //!    ([`Reason::Late`], detail: how late in ms); any other reading enters
@@ -61,6 +63,7 @@ use timely::dataflow::{Scope, StreamVec};
 use super::key::{Interner, KeyRegistry, TagKey};
 use super::record::{DeadLetter, KeyedReading, Reason};
 use super::time::{Ticks, Time};
+use super::units::{UnitNormaliser, UnitPlan};
 
 /// How event time becomes progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,6 +133,7 @@ type Handle<D> = UnorderedHandle<Time, CapacityContainerBuilder<Vec<D>>>;
 pub struct Ingest {
     config: IngestConfig,
     interner: Interner,
+    units: UnitNormaliser,
     readings: Handle<KeyedReading>,
     dead_letters: Handle<DeadLetter>,
     capabilities: Option<(ActivateCapability<Time>, ActivateCapability<Time>)>,
@@ -165,6 +169,7 @@ impl<'scope> IngestExt<'scope> for Scope<'scope, Time> {
         let ingest = Ingest {
             config,
             interner: Interner::new(registry),
+            units: UnitNormaliser::new(Arc::new(UnitPlan::default())),
             readings,
             dead_letters,
             capabilities: Some((readings_cap, dead_cap)),
@@ -194,6 +199,11 @@ impl Ingest {
     /// The configuration in force.
     pub fn config(&self) -> &IngestConfig {
         &self.config
+    }
+
+    /// Normalises units following `plan` from now on.
+    pub fn set_units(&mut self, plan: Arc<UnitPlan>) {
+        self.units = UnitNormaliser::new(plan);
     }
 
     /// What the ingest did so far.
@@ -283,6 +293,16 @@ impl Ingest {
         if !reading.value.is_finite() {
             return self.dead_letter(watermark_tick, reading, entry.key, Reason::NonFinite, 0.0);
         }
+        let Ok(value) = self
+            .units
+            .normalise(entry.key, reading.unit.as_ref(), reading.value)
+        else {
+            return self.dead_letter(watermark_tick, reading, entry.key, Reason::Unit, 0.0);
+        };
+        if !value.is_finite() {
+            // A huge value can overflow in conversion.
+            return self.dead_letter(watermark_tick, reading, entry.key, Reason::NonFinite, 0.0);
+        }
         let lateness = watermark.saturating_sub(time_ms);
         if lateness > config.allowed_lateness_ms {
             let detail = lateness as f64;
@@ -294,11 +314,7 @@ impl Ingest {
         self.counters.accepted += 1;
         let tick = config.ticks.floor(time_ms.max(watermark));
         // −0.0 and 0.0 are one value: duplicates compare bits.
-        let value = if reading.value == 0.0 {
-            0.0
-        } else {
-            reading.value
-        };
+        let value = if value == 0.0 { 0.0 } else { value };
         let keyed = KeyedReading::new(entry.key, entry.route, time_ms, value, reading.quality);
         stage(&mut self.staged, tick, keyed);
     }

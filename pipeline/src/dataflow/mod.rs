@@ -17,6 +17,7 @@
 //! | [`key`] | `(plant, tag)` → [`TagKey`], the shared append-only [`KeyRegistry`] |
 //! | [`record`] | [`KeyedReading`], [`DeadLetter`], [`Reason`] codes, [`Flags`] |
 //! | [`ingest`] | the edge: watermarks, lateness, malformed values ([`Ingest`]) |
+//! | [`units`] | unit normalisation to each tag's measurand unit |
 //! | [`dedup`] | exchange by route, duplicate suppression |
 //! | [`validate`] | per-reading checks with reason codes |
 //! | [`plant_rules`] | validation rules from the plant model |
@@ -42,6 +43,7 @@ pub mod record;
 pub mod render;
 pub mod sink;
 pub mod time;
+pub mod units;
 pub mod validate;
 pub mod window;
 pub mod workers;
@@ -56,6 +58,7 @@ pub use record::{DeadLetter, Flags, KeyedReading, Reason};
 pub use render::OutputRecord;
 pub use sink::{Captured, JsonlSink, LineSink, MemoryLines, Settle};
 pub use time::{Ticks, Time, WindowSpec, WindowSpecError};
+pub use units::{UnitNormaliser, UnitPlan};
 pub use validate::{
     FlatlineRule, If97SaturationBargCelsius, OutlierRule, SaturationCurve, SaturationRule,
     TagRules, Validate, ValidationConfig,

@@ -22,6 +22,7 @@ const X_NAME: &str = "dryness fraction";
 /// estimate, so more than a handful means the input sits on a boundary.
 const MAX_NEWTON: usize = 16;
 
+#[inline]
 fn check_pressure(p: f64) -> Result<f64> {
     let p = finite(P_NAME, p)?;
     if p > 0.0 && p <= P_MAX {
@@ -36,6 +37,7 @@ fn check_pressure(p: f64) -> Result<f64> {
 }
 
 /// The region of a (p, T) point, with the ranges of validity checked.
+#[inline]
 pub(crate) fn region_pt(p: f64, t: f64) -> Result<Region> {
     let p = check_pressure(p)?;
     let t = finite(T_NAME, t)?;
@@ -58,7 +60,7 @@ pub(crate) fn region_pt(p: f64, t: f64) -> Result<Region> {
         };
     }
     if t <= T_13 {
-        return Ok(if p >= region4::psat(t) {
+        return Ok(if region4::at_or_above_psat(p, t) {
             Region::R1
         } else {
             Region::R2
@@ -84,6 +86,7 @@ pub(crate) fn point_pt(p: f64, t: f64) -> Result<Point> {
 }
 
 /// Specific enthalpy from (p, T), the fast path.
+#[inline]
 pub(crate) fn h_pt(p: f64, t: f64) -> Result<f64> {
     Ok(match region_pt(p, t)? {
         Region::R1 => region1::h(p, t),
@@ -365,6 +368,7 @@ pub(crate) fn point_tx(t: f64, x: f64) -> Result<Point> {
 }
 
 /// Saturation temperature, with the range checked.
+#[inline]
 pub(crate) fn tsat(p: f64) -> Result<f64> {
     let p = finite(P_NAME, p)?;
     if (P_SAT_273..=PC).contains(&p) {
@@ -379,6 +383,7 @@ pub(crate) fn tsat(p: f64) -> Result<f64> {
 }
 
 /// Saturation pressure, with the range checked.
+#[inline]
 pub(crate) fn psat(t: f64) -> Result<f64> {
     let t = finite(T_NAME, t)?;
     if (T_MIN..=TC).contains(&t) {
@@ -446,6 +451,31 @@ pub(crate) fn metastable_pt(p: f64, t: f64) -> Result<Props> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// At psat(623.15 K) and one ulp either side, in the release's units:
+    /// a wet state located from (p, h) or (p, s) reproduces its h or s, its
+    /// saturated phases taken from the same side as the solver's bounds.
+    #[test]
+    fn wet_steam_reproduces_its_input_at_psat_623_k() {
+        use super::super::state::evaluate;
+        for p in [P_SAT_623.next_down(), P_SAT_623, P_SAT_623.next_up()] {
+            for x in [0.001, 0.5, 0.999] {
+                let wet = evaluate(point_px(p, x).unwrap()).unwrap();
+                let h = wet.h.kj_per_kg();
+                let from_h = evaluate(point_ph(p, h).unwrap()).unwrap();
+                assert!(
+                    (from_h.h.kj_per_kg() - h).abs() <= 1e-13 * h,
+                    "p = {p:.17}, x = {x}"
+                );
+                let s = wet.s.kj_per_kg_k();
+                let from_s = evaluate(point_ps(p, s).unwrap()).unwrap();
+                assert!(
+                    (from_s.s.kj_per_kg_k() - s).abs() <= 1e-13 * s,
+                    "p = {p:.17}, x = {x}"
+                );
+            }
+        }
+    }
 
     /// A root outside the range the iteration may explore is no solution,
     /// not the clamped end of the range.

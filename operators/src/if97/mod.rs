@@ -54,23 +54,14 @@ use crate::units::{Pressure, SpecificEnthalpy, SpecificEntropy, Temperature};
 /// accurate (the two differ by at most one ulp) and keeps a division off the
 /// path of every call. The divider does not pipeline: Tsat(p) already sends
 /// four square roots and a division through it, and one more costs 15 %.
-/// All of IF97's entry points convert the same way, so they agree with each
-/// other to the last bit.
+/// All of IF97's entry points read the pressure this way, so they agree
+/// with each other to the last bit. (Enthalpy and entropy keep their
+/// accessors: they cost nothing measurable on the (p, h), (p, s) and (h, s)
+/// paths, and a state's h and s read back through them more often come back
+/// to the bit, as a state on the edge of the range must.)
 #[inline]
 pub(crate) fn mpa(p: Pressure) -> f64 {
     p.pa() * 1e-6
-}
-
-/// Specific enthalpy in kJ/kg (see [`mpa`]).
-#[inline]
-fn kj_per_kg(h: SpecificEnthalpy) -> f64 {
-    h.j_per_kg() * 1e-3
-}
-
-/// Specific entropy in kJ/(kg K) (see [`mpa`]).
-#[inline]
-fn kj_per_kg_k(s: SpecificEntropy) -> f64 {
-    s.j_per_kg_k() * 1e-3
 }
 
 /// The state at pressure and temperature (regions 1, 2, 3 and 5).
@@ -85,12 +76,12 @@ pub fn state_pt(p: Pressure, t: Temperature) -> Result<State> {
 
 /// The state at pressure and specific enthalpy (every region).
 pub fn state_ph(p: Pressure, h: SpecificEnthalpy) -> Result<State> {
-    state::evaluate(solve::point_ph(mpa(p), kj_per_kg(h))?)
+    state::evaluate(solve::point_ph(mpa(p), h.kj_per_kg())?)
 }
 
 /// The state at pressure and specific entropy (every region).
 pub fn state_ps(p: Pressure, s: SpecificEntropy) -> Result<State> {
-    state::evaluate(solve::point_ps(mpa(p), kj_per_kg_k(s))?)
+    state::evaluate(solve::point_ps(mpa(p), s.kj_per_kg_k())?)
 }
 
 /// The state at specific enthalpy and specific entropy (every region).
@@ -99,7 +90,7 @@ pub fn state_ps(p: Pressure, s: SpecificEntropy) -> Result<State> {
 /// region 5, for which IAPWS publishes no (h, s) equation, starts from its
 /// 1073.15 K edge. Every state is then solved on the forward equations.
 pub fn state_hs(h: SpecificEnthalpy, s: SpecificEntropy) -> Result<State> {
-    state::evaluate(hs::solve_hs(kj_per_kg(h), kj_per_kg_k(s))?)
+    state::evaluate(hs::solve_hs(h.kj_per_kg(), s.kj_per_kg_k())?)
 }
 
 /// Wet steam at pressure and dryness fraction x (0 ≤ x ≤ 1).
@@ -153,7 +144,7 @@ pub fn saturation_pressure(t: Temperature) -> Result<Pressure> {
 /// (backward equation refined on the forward one; in the two-phase region the
 /// saturation temperature).
 pub fn t_ph(p: Pressure, h: SpecificEnthalpy) -> Result<Temperature> {
-    let t = match solve::point_ph(mpa(p), kj_per_kg(h))? {
+    let t = match solve::point_ph(mpa(p), h.kj_per_kg())? {
         state::Point::PT { t, .. }
         | state::Point::RhoT { t, .. }
         | state::Point::TwoPhase { t, .. } => t,
@@ -163,7 +154,7 @@ pub fn t_ph(p: Pressure, h: SpecificEnthalpy) -> Result<Temperature> {
 
 /// Pressure at specific enthalpy and specific entropy, without the other properties.
 pub fn p_hs(h: SpecificEnthalpy, s: SpecificEntropy) -> Result<Pressure> {
-    let p = match hs::solve_hs(kj_per_kg(h), kj_per_kg_k(s))? {
+    let p = match hs::solve_hs(h.kj_per_kg(), s.kj_per_kg_k())? {
         state::Point::PT { p, .. } | state::Point::TwoPhase { p, .. } => p,
         state::Point::RhoT { rho, t } => region3::p(rho, t),
     };

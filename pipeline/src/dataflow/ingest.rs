@@ -293,7 +293,7 @@ impl Ingest {
         if !reading.value.is_finite() {
             return self.dead_letter(watermark_tick, reading, entry.key, Reason::NonFinite, 0.0);
         }
-        let Ok(value) = self
+        let Some(value) = self
             .units
             .normalise(entry.key, reading.unit.as_ref(), reading.value)
         else {

@@ -37,9 +37,8 @@ pub fn run(args: DevReplayArgs) -> anyhow::Result<ExitCode> {
     let mut config = GraphConfig::default();
     config.ingest.out_of_orderness_ms = args.out_of_orderness_ms;
     config.ingest.allowed_lateness_ms = args.allowed_lateness_ms;
-    let summaries = replay_jsonl(&args.workers, config, &args.input, &args.out)?;
-    let pushed: u64 = summaries.iter().map(|s| s.pushed).sum();
-    let malformed = summaries.first().map_or(0, |s| s.malformed_lines);
+    let (summaries, malformed) = replay_jsonl(&args.workers, config, &args.input, &args.out)?;
+    let pushed: u64 = summaries.iter().map(|s| s.received).sum();
     eprintln!(
         "replayed {pushed} readings on {} worker(s) of process {} ({malformed} unreadable lines skipped); streams in {}",
         summaries.len(),

@@ -282,21 +282,24 @@ const REPLAY_BATCH: usize = 1024;
 /// writes every named stream to `out_dir/<stream>.jsonl`.
 ///
 /// Each plant is one logical source, owned by worker `plant index % peers`
-/// (plants sorted by name), and replays its readings in file order; every
-/// process reads the whole file and registers every name, so key names
-/// resolve in every process. Lines that do not parse are skipped and
-/// counted (the second value returned).
+/// (plants sorted by name), and replays its readings in file order. With
+/// `preregister`, every process registers every name of the file up front
+/// (as it would from a config); without, names travel between processes
+/// as their sources first see them. Lines that do not parse are skipped
+/// and counted (the second value returned).
 pub fn replay_jsonl(
     options: &WorkerOptions,
     config: GraphConfig,
     input: &Path,
     out_dir: &Path,
+    preregister: bool,
 ) -> anyhow::Result<(Vec<RunSummary>, u64)> {
     let (readings, malformed_lines) = read_readings(input)?;
     let registry = KeyRegistry::new();
-    for reading in &readings {
-        // Registering up front makes names resolvable in every process.
-        let _ = registry.intern(&reading.plant, &reading.tag);
+    if preregister {
+        for reading in &readings {
+            let _ = registry.intern(&reading.plant, &reading.tag);
+        }
     }
     let mut plants: Vec<PlantId> = readings.iter().map(|r| r.plant.clone()).collect();
     plants.sort();

@@ -144,6 +144,14 @@ fn arg(name: &str, default: i64) -> i64 {
         .unwrap_or(default)
 }
 
+/// Peak resident memory of this process so far [MiB] (Linux `VmHWM`).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 fn main() {
     let tags = arg("--tags", 10_000) as usize;
     let seconds = arg("--seconds", 300);
@@ -166,8 +174,9 @@ fn main() {
                 windows = settled;
             }
             println!(
-                "  {label:<27} {workers} worker(s): {:>6.2} M readings/s  ({best:.3} s, {windows} window updates)",
-                load.total as f64 / best / 1e6
+                "  {label:<27} {workers} worker(s): {:>6.2} M readings/s  ({best:.3} s, {windows} window updates, peak RSS so far {:.0} MiB)",
+                load.total as f64 / best / 1e6,
+                peak_rss_mib().unwrap_or(f64::NAN)
             );
         }
     }

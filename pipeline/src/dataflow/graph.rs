@@ -21,6 +21,7 @@ use timely::dataflow::{Scope, StreamVec};
 use super::dedup::{Deduplicate, ExchangeByRoute};
 use super::ingest::{Ingest, IngestConfig, IngestExt};
 use super::key::KeyRegistry;
+use super::key_names::LearnNames;
 use super::outputs::{OutputError, Outputs, names};
 use super::record::{DeadLetter, KeyedReading};
 use super::time::{Ticks, Time, WindowSpec, WindowSpecError};
@@ -203,7 +204,9 @@ impl<'scope> BuildGraph<'scope> for Scope<'scope, Time> {
             *self,
             families.into_iter().map(|(_, collection)| collection),
         );
+        let learned = ingested.key_names.learn_names(Arc::clone(&registry));
         let mut outputs = Outputs::new(registry);
+        outputs.wait_for_names(learned);
         outputs.publish_inserts(names::READINGS, readings.clone())?;
         outputs.publish_inserts(names::DEAD_LETTERS, dead_letters.clone())?;
         outputs.publish(names::WINDOW_AGGREGATES, window_aggregates.clone())?;

@@ -60,7 +60,7 @@ use timely::dataflow::operators::ActivateCapability;
 use timely::dataflow::operators::core::unordered_input::{UnorderedHandle, UnorderedInput};
 use timely::dataflow::{Scope, StreamVec};
 
-use super::key::{Interner, KeyRegistry, TagKey};
+use super::key::{Interner, KeyName, KeyRegistry, TagKey};
 use super::record::{DeadLetter, KeyedReading, Reason};
 use super::time::{Ticks, Time};
 use super::units::{UnitNormaliser, UnitPlan};
@@ -103,6 +103,9 @@ pub struct Ingested<'scope> {
     pub readings: StreamVec<'scope, Time, KeyedReading>,
     /// Readings refused at the edge, stamped with the watermark's tick.
     pub dead_letters: StreamVec<'scope, Time, DeadLetter>,
+    /// Keys this process saw first, with their names, stamped no later
+    /// than the first reading of the key (see [`super::key_names`]).
+    pub key_names: StreamVec<'scope, Time, KeyName>,
 }
 
 /// Counts of what an [`Ingest`] did, for metrics.
@@ -129,6 +132,13 @@ struct SourceState {
 
 type Handle<D> = UnorderedHandle<Time, CapacityContainerBuilder<Vec<D>>>;
 
+/// The input capabilities of readings, dead letters and key names.
+struct Capabilities {
+    readings: ActivateCapability<Time>,
+    dead_letters: ActivateCapability<Time>,
+    key_names: ActivateCapability<Time>,
+}
+
 /// One worker's input of readings (see the [module docs](self)).
 pub struct Ingest {
     config: IngestConfig,
@@ -136,7 +146,8 @@ pub struct Ingest {
     units: UnitNormaliser,
     readings: Handle<KeyedReading>,
     dead_letters: Handle<DeadLetter>,
-    capabilities: Option<(ActivateCapability<Time>, ActivateCapability<Time>)>,
+    key_names: Handle<KeyName>,
+    capabilities: Option<Capabilities>,
     sources: Vec<SourceState>,
     staged: Vec<(Time, Vec<KeyedReading>)>,
     dead: Vec<(Time, Vec<DeadLetter>)>,
@@ -163,6 +174,7 @@ impl<'scope> IngestExt<'scope> for Scope<'scope, Time> {
     ) -> (Ingest, Ingested<'scope>) {
         let ((readings, readings_cap), reading_stream) = self.new_unordered_input();
         let ((dead_letters, dead_cap), dead_stream) = self.new_unordered_input();
+        let ((key_names, names_cap), names_stream) = self.new_unordered_input();
         // The capabilities stay as they are until the dataflow is built:
         // timely counts every worker's initial input capability on every
         // worker, so releasing one before then would never be heard of.
@@ -172,7 +184,12 @@ impl<'scope> IngestExt<'scope> for Scope<'scope, Time> {
             units: UnitNormaliser::new(Arc::new(UnitPlan::default())),
             readings,
             dead_letters,
-            capabilities: Some((readings_cap, dead_cap)),
+            key_names,
+            capabilities: Some(Capabilities {
+                readings: readings_cap,
+                dead_letters: dead_cap,
+                key_names: names_cap,
+            }),
             sources: vec![
                 SourceState {
                     watermark: 0,
@@ -190,6 +207,7 @@ impl<'scope> IngestExt<'scope> for Scope<'scope, Time> {
             Ingested {
                 readings: reading_stream,
                 dead_letters: dead_stream,
+                key_names: names_stream,
             },
         )
     }
@@ -260,7 +278,10 @@ impl Ingest {
         let config = self.config;
         let Some(state) = self.sources.get_mut(source.0).filter(|s| s.open) else {
             let key = TagKey::of(reading.plant.as_str(), reading.tag.as_str());
-            let tick = self.capabilities.as_ref().map_or(0, |(cap, _)| *cap.time());
+            let tick = self
+                .capabilities
+                .as_ref()
+                .map_or(0, |caps| *caps.readings.time());
             return self.dead_letter(tick, reading, key, Reason::Late, f64::INFINITY);
         };
         let tick = config.ticks.floor(state.watermark);
@@ -293,7 +314,7 @@ impl Ingest {
         if !reading.value.is_finite() {
             return self.dead_letter(watermark_tick, reading, entry.key, Reason::NonFinite, 0.0);
         }
-        let Ok(value) = self
+        let Some(value) = self
             .units
             .normalise(entry.key, reading.unit.as_ref(), reading.value)
         else {
@@ -342,7 +363,17 @@ impl Ingest {
     /// Sends what the last pushes staged, then moves the capabilities up to
     /// the smallest watermark tick of the open sources.
     fn flush(&mut self) {
-        if let Some((readings_cap, dead_cap)) = &self.capabilities {
+        if let Some(caps) = &self.capabilities {
+            // Names go first, at the capability's time: no later than any
+            // reading of the key sent now.
+            let mut fresh = self.interner.take_fresh();
+            if !fresh.is_empty() {
+                self.key_names
+                    .activate()
+                    .session(&caps.key_names)
+                    .give_container(&mut fresh);
+            }
+            let (readings_cap, dead_cap) = (&caps.readings, &caps.dead_letters);
             for (tick, mut batch) in self.staged.drain(..) {
                 let capability = readings_cap.delayed(&tick.max(*readings_cap.time()));
                 self.readings
@@ -374,11 +405,12 @@ impl Ingest {
         match low {
             None => self.capabilities = None,
             Some(low) => {
-                if let Some((readings_cap, dead_cap)) = &mut self.capabilities
-                    && *readings_cap.time() < low
+                if let Some(caps) = &mut self.capabilities
+                    && *caps.readings.time() < low
                 {
-                    readings_cap.downgrade(&low);
-                    dead_cap.downgrade(&low);
+                    caps.readings.downgrade(&low);
+                    caps.dead_letters.downgrade(&low);
+                    caps.key_names.downgrade(&low);
                 }
             }
         }

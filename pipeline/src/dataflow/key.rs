@@ -163,11 +163,20 @@ impl KeyRegistry {
 
     /// The key of `(plant, tag)`, registering the pair on first sight.
     pub fn intern(&self, plant: &PlantId, tag: &Tag) -> Result<KeyEntryRef, KeyCollision> {
+        self.intern_fresh(plant, tag).map(|(entry, _)| entry)
+    }
+
+    /// Like [`intern`](Self::intern), and true when this call registered the pair.
+    pub fn intern_fresh(
+        &self,
+        plant: &PlantId,
+        tag: &Tag,
+    ) -> Result<(KeyEntryRef, bool), KeyCollision> {
         let key = TagKey::of(plant.as_str(), tag.as_str());
         {
             let entries = read(&self.entries);
             if let Some(found) = entries.get(&key) {
-                return check_same(key, found, plant, tag);
+                return check_same(key, found, plant, tag).map(|entry| (entry, false));
             }
         }
         let route = read(&self.routes)
@@ -180,12 +189,26 @@ impl KeyRegistry {
             // atomic for readers), so the map is still sound.
             Err(poisoned) => poisoned.into_inner(),
         };
-        let entry = entries.entry(key).or_insert_with(|| KeyEntry {
-            plant: plant.clone(),
-            tag: tag.clone(),
-            route,
+        let mut fresh = false;
+        let entry = entries.entry(key).or_insert_with(|| {
+            fresh = true;
+            KeyEntry {
+                plant: plant.clone(),
+                tag: tag.clone(),
+                route,
+            }
         });
-        check_same(key, entry, plant, tag)
+        check_same(key, entry, plant, tag).map(|entry| (entry, fresh))
+    }
+
+    /// Records what another process announced about `key`; a key known
+    /// already keeps its entry.
+    pub fn learn(&self, key: TagKey, entry: KeyEntry) {
+        let mut entries = match self.entries.write() {
+            Ok(entries) => entries,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        entries.entry(key).or_insert(entry);
     }
 
     /// The names and route of `key`, if it was interned in this process.
@@ -261,6 +284,20 @@ pub struct Interner {
     registry: Arc<KeyRegistry>,
     cache: KeyMap<(usize, usize), (PlantId, Tag, KeyEntryRef)>,
     limit: usize,
+    fresh: Vec<KeyName>,
+}
+
+/// A key with its names, as announced to the other processes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct KeyName {
+    /// The key.
+    pub key: TagKey,
+    /// Its plant.
+    pub plant: String,
+    /// Its tag.
+    pub tag: String,
+    /// Its route.
+    pub route: TagKey,
 }
 
 impl Interner {
@@ -270,7 +307,14 @@ impl Interner {
             registry,
             cache: KeyMap::default(),
             limit: CACHE_MIN,
+            fresh: Vec::new(),
         }
+    }
+
+    /// The keys this interner registered first since the last call, to
+    /// announce to other processes.
+    pub fn take_fresh(&mut self) -> Vec<KeyName> {
+        std::mem::take(&mut self.fresh)
     }
 
     /// The registry behind this interner.
@@ -293,7 +337,15 @@ impl Interner {
         {
             return Ok(*entry);
         }
-        let entry = self.registry.intern(plant, tag)?;
+        let (entry, fresh) = self.registry.intern_fresh(plant, tag)?;
+        if fresh {
+            self.fresh.push(KeyName {
+                key: entry.key,
+                plant: plant.as_str().to_owned(),
+                tag: tag.as_str().to_owned(),
+                route: entry.route,
+            });
+        }
         if self.cache.len() >= self.limit {
             self.cache.clear();
             self.limit = (2 * self.registry.len()).max(CACHE_MIN);

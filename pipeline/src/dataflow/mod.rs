@@ -15,6 +15,7 @@
 //! | module | concern |
 //! |---|---|
 //! | [`key`] | `(plant, tag)` → [`TagKey`], the shared append-only [`KeyRegistry`] |
+//! | [`key_names`] | key names announced across processes |
 //! | [`record`] | [`KeyedReading`], [`DeadLetter`], [`Reason`] codes, [`Flags`] |
 //! | [`ingest`] | the edge: watermarks, lateness, malformed values ([`Ingest`]) |
 //! | [`units`] | unit normalisation to each tag's measurand unit |
@@ -37,6 +38,7 @@ pub mod dedup;
 pub mod graph;
 pub mod ingest;
 pub mod key;
+pub mod key_names;
 pub mod outputs;
 pub mod plant_rules;
 pub mod record;
@@ -52,7 +54,8 @@ pub use aggregate::Aggregate;
 pub use dedup::{Deduplicate, ExchangeByRoute};
 pub use graph::{BuildGraph, Graph, GraphConfig, GraphError};
 pub use ingest::{Ingest, IngestConfig, IngestCounters, IngestExt, Ingested, SourceId};
-pub use key::{Interner, KeyCollision, KeyEntry, KeyRegistry, TagKey};
+pub use key::{Interner, KeyCollision, KeyEntry, KeyName, KeyRegistry, TagKey};
+pub use key_names::LearnNames;
 pub use outputs::{OutputError, Outputs, names};
 pub use record::{DeadLetter, Flags, KeyedReading, Reason};
 pub use render::OutputRecord;

@@ -77,20 +77,15 @@ impl UnitNormaliser {
         }
     }
 
-    /// The value in the tag's unit; `Err(())` when `unit` is not a unit of
+    /// The value in the tag's unit; `None` when `unit` is not a unit of
     /// its measurand. Tags outside the plan pass unchanged.
     #[inline]
-    pub fn normalise(
-        &mut self,
-        key: TagKey,
-        unit: Option<&UnitLabel>,
-        value: f64,
-    ) -> Result<f64, ()> {
+    pub fn normalise(&mut self, key: TagKey, unit: Option<&UnitLabel>, value: f64) -> Option<f64> {
         let Some(unit) = unit else {
-            return Ok(value);
+            return Some(value);
         };
         let Some(measurand) = self.plan.measurands.get(&key).copied() else {
-            return Ok(value);
+            return Some(value);
         };
         let slot = (key, unit.as_str().as_ptr() as usize);
         let conversion = match self.cache.get(&slot) {
@@ -104,7 +99,7 @@ impl UnitNormaliser {
                 conversion
             }
         };
-        conversion.map(|f| f.scale * value + f.offset).ok_or(())
+        conversion.map(|f| f.scale * value + f.offset)
     }
 }
 
@@ -153,8 +148,8 @@ mod tests {
         UnitNormaliser::new(Arc::new(plan))
     }
 
-    fn close(a: Result<f64, ()>, b: f64) -> bool {
-        a.is_ok_and(|a| (a - b).abs() < 1e-9 * b.abs().max(1.0))
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-9 * b.abs().max(1.0))
     }
 
     #[test]
@@ -182,11 +177,14 @@ mod tests {
             n.normalise(TagKey(3), Some(&unit("t/h")), 2.5),
             2500.0
         ));
-        assert_eq!(n.normalise(TagKey(3), Some(&unit("°C")), 1.0), Err(()));
-        assert_eq!(n.normalise(TagKey(2), Some(&unit("barg")), 1.0), Err(()));
+        assert_eq!(n.normalise(TagKey(3), Some(&unit("°C")), 1.0), None);
+        assert_eq!(n.normalise(TagKey(2), Some(&unit("barg")), 1.0), None);
         // No unit, or a tag outside the plan: unchanged.
-        assert_eq!(n.normalise(TagKey(3), None, 7.0), Ok(7.0));
-        assert_eq!(n.normalise(TagKey(9), Some(&unit("furlong")), 7.0), Ok(7.0));
+        assert_eq!(n.normalise(TagKey(3), None, 7.0), Some(7.0));
+        assert_eq!(
+            n.normalise(TagKey(9), Some(&unit("furlong")), 7.0),
+            Some(7.0)
+        );
     }
 
     #[test]

@@ -21,9 +21,11 @@ use timely::dataflow::{Scope, StreamVec};
 use super::dedup::{Deduplicate, ExchangeByRoute};
 use super::ingest::{Ingest, IngestConfig, IngestExt};
 use super::key::KeyRegistry;
+use super::key_names::LearnNames;
 use super::outputs::{OutputError, Outputs, names};
 use super::record::{DeadLetter, KeyedReading};
 use super::time::{Ticks, Time, WindowSpec, WindowSpecError};
+use super::units::UnitPlan;
 use super::validate::{Validate, ValidationConfig};
 use super::window::{Rollup, WindowCollection, WindowPartials, WindowReduce};
 
@@ -41,6 +43,8 @@ pub struct GraphConfig {
     pub rollups: Vec<WindowSpec>,
     /// Logical sources per worker.
     pub sources_per_worker: usize,
+    /// The unit each tag's readings are converted to.
+    pub units: Arc<UnitPlan>,
 }
 
 impl Default for GraphConfig {
@@ -59,6 +63,7 @@ impl Default for GraphConfig {
             base_window: minutes(1),
             rollups: vec![minutes(5), minutes(15), minutes(60)],
             sources_per_worker: 1,
+            units: Arc::new(UnitPlan::default()),
         }
     }
 }
@@ -163,11 +168,12 @@ impl<'scope> BuildGraph<'scope> for Scope<'scope, Time> {
     ) -> Result<(Ingest, Graph<'scope>), GraphError> {
         let plan = config.rollup_plan()?;
         let lateness = config.ingest.allowed_lateness_ms;
-        let (ingest, ingested) = self.new_ingest(
+        let (mut ingest, ingested) = self.new_ingest(
             config.ingest,
             Arc::clone(&registry),
             config.sources_per_worker,
         );
+        ingest.set_units(config.units);
         let (readings, rejected) = ingested
             .readings
             .exchange_by_route()
@@ -198,7 +204,9 @@ impl<'scope> BuildGraph<'scope> for Scope<'scope, Time> {
             *self,
             families.into_iter().map(|(_, collection)| collection),
         );
+        let learned = ingested.key_names.learn_names(Arc::clone(&registry));
         let mut outputs = Outputs::new(registry);
+        outputs.wait_for_names(learned);
         outputs.publish_inserts(names::READINGS, readings.clone())?;
         outputs.publish_inserts(names::DEAD_LETTERS, dead_letters.clone())?;
         outputs.publish(names::WINDOW_AGGREGATES, window_aggregates.clone())?;

@@ -26,7 +26,7 @@ use differential_dataflow::AsCollection;
 use differential_dataflow::collection::vec::Collection as VecCollection;
 use timely::dataflow::StreamVec;
 
-use super::key::KeyRegistry;
+use super::key::{KeyName, KeyRegistry};
 use super::render::OutputRecord;
 use super::sink::{Captured, LineSink, Settle};
 use super::time::Time;
@@ -82,7 +82,13 @@ pub enum OutputError {
 /// A published stream, with its record type erased.
 trait Published<'scope> {
     fn record_type(&self) -> &'static str;
-    fn subscribe_lines(&self, stream: &str, names: Arc<KeyRegistry>, sink: Box<dyn LineSink>);
+    fn subscribe_lines(
+        &self,
+        stream: &str,
+        names: Arc<KeyRegistry>,
+        learned: Option<StreamVec<'scope, Time, KeyName>>,
+        sink: Box<dyn LineSink>,
+    );
     /// A `Captured<D>` of the record type, boxed.
     fn capture_any(&self, stream: &str) -> Box<dyn Any>;
 }
@@ -135,16 +141,26 @@ impl<'scope, D: OutputRecord> Published<'scope> for Typed<'scope, D> {
         std::any::type_name::<D>()
     }
 
-    fn subscribe_lines(&self, stream: &str, names: Arc<KeyRegistry>, mut sink: Box<dyn LineSink>) {
+    fn subscribe_lines(
+        &self,
+        stream: &str,
+        names: Arc<KeyRegistry>,
+        learned: Option<StreamVec<'scope, Time, KeyName>>,
+        mut sink: Box<dyn LineSink>,
+    ) {
         let mut line = String::new();
-        self.updates().settle(stream, move |time, updates| {
+        let deliver = move |time, updates: &[(D, isize)]| {
             for (record, diff) in updates {
                 line.clear();
                 record.write_fields(&names, &mut line);
                 sink.write(time, *diff, &line);
             }
             sink.flush();
-        });
+        };
+        match learned {
+            Some(learned) => self.updates().settle_after(stream, learned, deliver),
+            None => self.updates().settle(stream, deliver),
+        }
     }
 
     fn capture_any(&self, stream: &str) -> Box<dyn Any> {
@@ -160,6 +176,7 @@ impl<'scope, D: OutputRecord> Published<'scope> for Typed<'scope, D> {
 pub struct Outputs<'scope> {
     streams: BTreeMap<String, Box<dyn Published<'scope> + 'scope>>,
     names: Arc<KeyRegistry>,
+    learned: Option<StreamVec<'scope, Time, KeyName>>,
 }
 
 impl<'scope> Outputs<'scope> {
@@ -168,7 +185,14 @@ impl<'scope> Outputs<'scope> {
         Outputs {
             streams: BTreeMap::new(),
             names,
+            learned: None,
         }
+    }
+
+    /// Makes line sinks wait for the key names learned from other
+    /// processes (the output of [`LearnNames`](super::LearnNames)).
+    pub fn wait_for_names(&mut self, learned: StreamVec<'scope, Time, KeyName>) {
+        self.learned = Some(learned);
     }
 
     /// Publishes a collection of updates under `name`.
@@ -225,7 +249,7 @@ impl<'scope> Outputs<'scope> {
     /// order, to `sink` on worker 0.
     pub fn subscribe(&self, name: &str, sink: Box<dyn LineSink>) -> Result<(), OutputError> {
         self.get(name)?
-            .subscribe_lines(name, Arc::clone(&self.names), sink);
+            .subscribe_lines(name, Arc::clone(&self.names), self.learned.clone(), sink);
         Ok(())
     }
 

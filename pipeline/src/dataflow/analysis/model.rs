@@ -39,9 +39,6 @@ pub enum AnalysisError {
     /// The `[analysis]` settings are invalid.
     #[error("[analysis]: {0}")]
     Settings(String),
-    /// An output stream cannot be published.
-    #[error(transparent)]
-    Output(#[from] crate::dataflow::OutputError),
 }
 
 /// A window-level alert rule as one plant applies it.

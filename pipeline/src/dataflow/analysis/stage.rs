@@ -10,13 +10,13 @@ use super::alerts::{AlertRecord, AlertState, ThresholdAlerts, WindowResults};
 use super::balance::{BalanceRecord, LossRecord, balance_before_leaks};
 use super::features::{FeatureState, SteamState, window_features};
 use super::leaks::{LeakRecord, LeakState};
-use super::model::{AnalysisError, AnalysisModel, PlantModel, WindowView};
+use super::model::{AnalysisModel, PlantModel, WindowView};
 use super::sequence::Sequence;
 use super::traps::{TrapStatus, assess_traps};
 use crate::config::AnalysisConfig;
 use crate::dataflow::aggregate::Aggregate;
 use crate::dataflow::graph::{Graph, GraphConfig};
-use crate::dataflow::outputs::names;
+use crate::dataflow::outputs::{OutputError, names};
 use crate::dataflow::time::{Time, WindowSpec};
 use crate::dataflow::window::WindowCollection;
 
@@ -276,7 +276,9 @@ pub trait AnalysisStage<'scope> {
     /// `balances`, `losses`, `leaks` and `alerts` (window-level and
     /// per-reading events) — in `self.outputs`. `config` is the graph's:
     /// its base window and allowed lateness. Call it before subscribing
-    /// sinks.
+    /// sinks. (Setting `GraphConfig::analysis` instead attaches the stage
+    /// inside `steamflow_graph`, for drivers that only see the outputs;
+    /// doing both publishes the names twice, an error.)
     ///
     /// ```
     /// use std::sync::Arc;
@@ -304,7 +306,7 @@ pub trait AnalysisStage<'scope> {
         &mut self,
         model: Arc<AnalysisModel>,
         config: &GraphConfig,
-    ) -> Result<AnalysisStreams<'scope>, AnalysisError>;
+    ) -> Result<AnalysisStreams<'scope>, OutputError>;
 }
 
 impl<'scope> AnalysisStage<'scope> for Graph<'scope> {
@@ -312,22 +314,38 @@ impl<'scope> AnalysisStage<'scope> for Graph<'scope> {
         &mut self,
         model: Arc<AnalysisModel>,
         config: &GraphConfig,
-    ) -> Result<AnalysisStreams<'scope>, AnalysisError> {
-        let lateness = config.ingest.allowed_lateness_ms;
-        let mut streams = self.base_aggregates.clone().analyze_plants(
-            Arc::clone(&model),
+    ) -> Result<AnalysisStreams<'scope>, OutputError> {
+        attach(
+            self,
+            model,
             config.base_window,
-            lateness,
-        );
-        let per_reading = self.readings.clone().threshold_alerts(model);
-        streams.alerts = streams.alerts.concat(per_reading);
-        let outputs = &mut self.outputs;
-        outputs.publish(names::STEAM_STATES, streams.steam_states.clone())?;
-        outputs.publish(names::TRAP_STATUSES, streams.trap_statuses.clone())?;
-        outputs.publish(names::BALANCES, streams.balances.clone())?;
-        outputs.publish(names::LOSSES, streams.losses.clone())?;
-        outputs.publish(names::LEAKS, streams.leaks.clone())?;
-        outputs.publish(names::ALERTS, streams.alerts.clone())?;
-        Ok(streams)
+            config.ingest.allowed_lateness_ms,
+        )
     }
+}
+
+/// Attaches the analysis of `model` to `graph` over its `base` windows and
+/// publishes the streams (what [`AnalysisStage::attach_analysis`] and a
+/// [`GraphConfig`] with `analysis` set do).
+pub(crate) fn attach<'scope>(
+    graph: &mut Graph<'scope>,
+    model: Arc<AnalysisModel>,
+    base: WindowSpec,
+    allowed_lateness_ms: u64,
+) -> Result<AnalysisStreams<'scope>, OutputError> {
+    let mut streams =
+        graph
+            .base_aggregates
+            .clone()
+            .analyze_plants(Arc::clone(&model), base, allowed_lateness_ms);
+    let per_reading = graph.readings.clone().threshold_alerts(model);
+    streams.alerts = streams.alerts.concat(per_reading);
+    let outputs = &mut graph.outputs;
+    outputs.publish(names::STEAM_STATES, streams.steam_states.clone())?;
+    outputs.publish(names::TRAP_STATUSES, streams.trap_statuses.clone())?;
+    outputs.publish(names::BALANCES, streams.balances.clone())?;
+    outputs.publish(names::LOSSES, streams.losses.clone())?;
+    outputs.publish(names::LEAKS, streams.leaks.clone())?;
+    outputs.publish(names::ALERTS, streams.alerts.clone())?;
+    Ok(streams)
 }

@@ -180,3 +180,27 @@ fn plants_are_analysed_apart_on_two_workers() {
     };
     assert_eq!(traps(&together), traps(&single));
 }
+
+#[test]
+fn the_run_entry_point_attaches_the_stage_from_the_graph_config() {
+    use steamflow::dataflow::workers::{Feed, VecFeed, run as run_workers};
+
+    let config = demo_config();
+    let readings = simulate(
+        &demo_plant(&config),
+        &simulator(&config, 4, 5000, Vec::new()),
+    );
+    let mut graph = graph_config(10, 300);
+    graph.analysis = Some(Arc::new(AnalysisModel::from_config(&config).unwrap()));
+    let balances = MemoryLines::default();
+    let sink = balances.clone();
+    run_workers(
+        &steamflow::dataflow::WorkerOptions::default(),
+        graph,
+        KeyRegistry::new(),
+        move |_, _| vec![Box::new(VecFeed::new(readings.clone(), 256)) as Box<dyn Feed>],
+        move |outputs, _| outputs.subscribe(names::BALANCES, Box::new(sink.clone())),
+    )
+    .unwrap();
+    assert_eq!(balances.lines().len(), 4);
+}

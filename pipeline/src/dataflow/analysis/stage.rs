@@ -69,7 +69,8 @@ pub enum PlantOutput {
 ///
 /// 1. every trap assessed ([`assess_traps`]);
 /// 2. the balance before leaks, with each trap's steam loss;
-/// 3. the leak detectors fed (balance residual, acoustic levels) and fused;
+/// 3. the leak detectors fed (balance residual, when plausible; acoustic
+///    levels) and fused;
 /// 4. the balance with the window's leaks, and its loss breakdown;
 /// 5. the steam states, with moving averages and rates of change;
 /// 6. the window-level alert rules observed.
@@ -92,7 +93,11 @@ pub fn analyze_window(
     let (start, end) = (window_start_ms, window_end_ms);
     let traps = assess_traps(&view);
     let before = balance_before_leaks(&view, &traps, &settings.balance);
-    let residual = before.as_ref().ok().map(|b| b.residual_before_leaks);
+    let residual = before
+        .as_ref()
+        .ok()
+        .filter(|b| plausible(b))
+        .map(|b| b.residual_before_leaks);
     let leaks = state.leaks.step(&view, end, residual, &settings.leaks);
     let balance = before.ok().map(|b| b.with_leaks(&leaks).unwrap_or(b));
     let mut features = window_features(&view, start, end, &traps, balance.as_ref());
@@ -129,6 +134,18 @@ pub fn analyze_window(
     );
     out.extend(alerts.into_iter().map(PlantOutput::Alert));
     out
+}
+
+/// A mass balance off by more than this is broken data, not a leak [%].
+pub const IMPLAUSIBLE_CLOSURE_PCT: f64 = 50.0;
+
+/// True when the balance's mass closure is within
+/// [`IMPLAUSIBLE_CLOSURE_PCT`] of 100 %. A window outside it (a meter
+/// reading absurd values that validation let through) is still reported,
+/// but the leak detector sees it as missing: one absurd residual would
+/// otherwise dominate its estimate for hours.
+fn plausible(balance: &steamflow_operators::analysis::plant_balance::PlantBalance) -> bool {
+    (balance.mass.closure_percent - 100.0).abs() <= IMPLAUSIBLE_CLOSURE_PCT
 }
 
 /// The analysis streams, as typed differential collections.

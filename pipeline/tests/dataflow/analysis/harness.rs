@@ -8,11 +8,12 @@ use steamflow::dataflow::analysis::{
     AlertRecord, AnalysisModel, AnalysisStage, BalanceRecord, LeakRecord, LossRecord, SteamState,
     TrapStatus,
 };
+use steamflow::dataflow::plant_rules::PlantRuleOptions;
 use steamflow::dataflow::{
     BuildGraph, GraphConfig, KeyRegistry, OutputRecord, SourceId, Time, WorkerOptions, names,
 };
 use steamflow_operators::plant::Plant;
-use steamflow_operators::reading::Reading;
+use steamflow_operators::reading::{PlantId, Reading};
 use steamflow_simulator::{Fault, PlantSimulator, SimulatorConfig, Variation};
 
 /// 2025-01-06T06:00:00Z, the demo's start.
@@ -113,11 +114,44 @@ pub fn run(
     batch: usize,
     feed: Vec<(usize, Reading)>,
 ) -> Run {
+    run_with(config, model, workers, batch, feed, false)
+}
+
+/// [`run`] with the validation a driver configures from the plant model:
+/// design limits (absurd values are dead letters) and saturation checks.
+pub fn run_validated(
+    config: GraphConfig,
+    model: Arc<AnalysisModel>,
+    workers: u16,
+    batch: usize,
+    feed: Vec<(usize, Reading)>,
+) -> Run {
+    run_with(config, model, workers, batch, feed, true)
+}
+
+fn run_with(
+    mut config: GraphConfig,
+    model: Arc<AnalysisModel>,
+    workers: u16,
+    batch: usize,
+    feed: Vec<(usize, Reading)>,
+    validate: bool,
+) -> Run {
     let options = WorkerOptions {
         workers,
         ..WorkerOptions::default()
     };
     let registry = KeyRegistry::new();
+    if validate {
+        for plant in model.plants() {
+            config.validation.add_plant(
+                &registry,
+                &PlantId::from(plant.id.as_str()),
+                &plant.plant,
+                &PlantRuleOptions::default(),
+            );
+        }
+    }
     let results = options
         .execute(move |worker| {
             let (index, peers) = (worker.index(), worker.peers());

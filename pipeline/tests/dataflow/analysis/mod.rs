@@ -3,6 +3,7 @@
 //! leaks and alerts, alerts fire and resolve) and the property that the
 //! incrementally maintained balances and leaks equal a batch computation.
 
+mod demo;
 mod harness;
 mod incremental;
 mod scenarios;

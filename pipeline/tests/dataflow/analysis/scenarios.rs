@@ -37,7 +37,7 @@ fn run_demo(minutes: u64, faults: Vec<Fault>) -> Run {
     );
     let model = Arc::new(AnalysisModel::from_config(&config).unwrap());
     let feed = readings.into_iter().map(|r| (0, r)).collect();
-    run(graph_config(10, 300), model, 1, 512, feed)
+    run_validated(graph_config(10, 300), model, 1, 512, feed)
 }
 
 /// The state of `trap` in the window starting `m` minutes in.

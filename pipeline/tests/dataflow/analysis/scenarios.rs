@@ -329,3 +329,26 @@ fn alerts_fire_and_resolve() {
         "resolved {resolved_s} s in"
     );
 }
+
+#[test]
+fn absurd_values_validation_let_through_do_not_make_leaks() {
+    // Without design-limit validation, ±1e300 readings reach the windows.
+    let config = demo_config();
+    // After the detectors have learned (10 windows).
+    let faults = vec![Fault {
+        fraction: Some(0.003),
+        ..Fault::new(FaultKind::Malformed, 900)
+    }];
+    let readings = simulate(&demo_plant(&config), &simulator(&config, 30, 5000, faults));
+    let model = Arc::new(AnalysisModel::from_config(&config).unwrap());
+    let feed = readings.into_iter().map(|r| (0, r)).collect();
+    let run = run(graph_config(10, 300), model, 1, 512, feed);
+    let absurd = run
+        .balances
+        .records()
+        .into_iter()
+        .filter(|b| (b.mass_closure_pct.get() - 100.0).abs() > 50.0)
+        .count();
+    assert!(absurd > 0, "the test needs absurd windows");
+    assert!(run.leaks.records().is_empty(), "{:?}", run.leaks.records());
+}

@@ -46,7 +46,7 @@ pub struct AnalysisConfig {
     /// Trap classification thresholds: `all`, then per trap type.
     #[serde(default)]
     pub traps: TrapClassifierConfig,
-    /// The healthy acoustic level of single traps [dB], by plant and trap
+    /// The healthy acoustic level of single traps \[dB\], by plant and trap
     /// id (a survey, or what the sensor read while the trap was known to be
     /// healthy); it replaces the type's `acoustic_baseline_db` for that trap.
     /// A trap that discharges continuously under a large condensate load

@@ -6,7 +6,7 @@
 //!
 //! `trap_failure`, `leak`, `loss`, `balance_closure`, `pressure_anomaly`
 //! and `recovery_rate` observe each plant's window results
-//! ([`AlertState::step`]) through `steamflow_operators::alerting::conditions`, at the
+//! (`AlertState::step`) through `steamflow_operators::alerting::conditions`, at the
 //! window's end time, and feed one [`AlertTracker`] per key, which applies
 //! `for_secs`, `clear_for_secs` and `repeat_secs`. A trap or leak location
 //! that a window no longer reports gets a clear observation, so its alert
@@ -85,7 +85,7 @@ impl AlertScope {
 pub struct AlertRecord {
     /// The plant.
     pub plant: String,
-    /// Event time of the observation that caused it [ms].
+    /// Event time of the observation that caused it \[ms\].
     pub event_time_ms: i64,
     /// The rule's id (`[alerts.<id>]`).
     pub rule: String,
@@ -98,7 +98,7 @@ pub struct AlertRecord {
     pub severity: Severity,
     /// The value observed then (its unit is in the message).
     pub value: F64,
-    /// When the alert fired [ms].
+    /// When the alert fired \[ms\].
     pub fired_at_ms: i64,
     /// One line for the people paged.
     pub message: String,
@@ -164,9 +164,9 @@ impl OutputRecord for AlertRecord {
 pub struct WindowResults<'a> {
     /// The window's data.
     pub view: &'a WindowView<'a>,
-    /// Window start [ms].
+    /// Window start \[ms\].
     pub window_start_ms: u64,
-    /// Window end [ms]: the time of the observations.
+    /// Window end \[ms\]: the time of the observations.
     pub window_end_ms: u64,
     /// Each trap's assessment, in the plant's order.
     pub traps: &'a [TrapAssessment],

@@ -45,56 +45,56 @@ pub fn balance_before_leaks(
 pub struct BalanceRecord {
     /// The plant.
     pub plant: String,
-    /// Window start [ms].
+    /// Window start \[ms\].
     pub window_start_ms: u64,
-    /// Window end (exclusive) [ms].
+    /// Window end (exclusive) \[ms\].
     pub window_end_ms: u64,
-    /// Steam generated [kg/h].
+    /// Steam generated \[kg/h\].
     pub generation_kg_h: F64,
-    /// Flash steam recovered into headers [kg/h].
+    /// Flash steam recovered into headers \[kg/h\].
     pub flash_recovered_kg_h: F64,
-    /// Useful steam use of the consumers [kg/h].
+    /// Useful steam use of the consumers \[kg/h\].
     pub consumption_kg_h: F64,
-    /// Supply − use − pipe − trap losses: what the leak detector watches [kg/h].
+    /// Supply − use − pipe − trap losses: what the leak detector watches \[kg/h\].
     pub residual_before_leaks_kg_h: F64,
-    /// Known losses (pipe, trap, leak) [kg/h].
+    /// Known losses (pipe, trap, leak) \[kg/h\].
     pub known_losses_kg_h: F64,
-    /// What the mass balance cannot explain [kg/h].
+    /// What the mass balance cannot explain \[kg/h\].
     pub mass_unaccounted_kg_h: F64,
-    /// (use + known losses) / supply × 100 [%].
+    /// (use + known losses) / supply × 100 \[%\].
     pub mass_closure_pct: F64,
     /// Within the mass tolerance.
     pub mass_closes: bool,
-    /// Heat put into the steam, m (h_gen − h_fw) [kW].
+    /// Heat put into the steam, m (h_gen − h_fw) \[kW\].
     pub energy_input_kw: F64,
-    /// Heat the feed system adds to make-up and returned condensate [kW].
+    /// Heat the feed system adds to make-up and returned condensate \[kW\].
     pub feedwater_heating_kw: F64,
-    /// Heat the consumers use [kW].
+    /// Heat the consumers use \[kW\].
     pub useful_output_kw: F64,
     /// Useful output / energy input.
     pub efficiency: F64,
-    /// (useful + explained losses) / (input + feedwater heating) × 100 [%].
+    /// (useful + explained losses) / (input + feedwater heating) × 100 \[%\].
     pub energy_closure_pct: F64,
-    /// What the energy balance cannot explain [kW].
+    /// What the energy balance cannot explain \[kW\].
     pub energy_unaccounted_kw: F64,
     /// Within the energy tolerance.
     pub energy_closes: bool,
     /// All six categories together, unaccounted included (it can be
-    /// negative when the meters account for more than was supplied) [kg/h].
+    /// negative when the meters account for more than was supplied) \[kg/h\].
     pub total_loss_kg_h: F64,
-    /// All six categories together [kW].
+    /// All six categories together \[kW\].
     pub total_loss_kw: F64,
     /// All six categories together, money a year.
     pub total_loss_cost_per_year: F64,
-    /// Condensate formed [kg/h].
+    /// Condensate formed \[kg/h\].
     pub condensate_produced_kg_h: F64,
-    /// Condensate returned [kg/h].
+    /// Condensate returned \[kg/h\].
     pub condensate_returned_kg_h: F64,
     /// Returned / produced.
     pub condensate_recovery_rate: F64,
-    /// Flash steam vented [kg/h].
+    /// Flash steam vented \[kg/h\].
     pub flash_vented_kg_h: F64,
-    /// Mass-weighted enthalpy of the steam generated [kJ/kg].
+    /// Mass-weighted enthalpy of the steam generated \[kJ/kg\].
     pub steam_enthalpy_kj_kg: F64,
     /// Estimates the window forced, in words.
     pub assumptions: Vec<String>,
@@ -185,15 +185,15 @@ impl OutputRecord for BalanceRecord {
 pub struct LossRecord {
     /// The plant.
     pub plant: String,
-    /// Window start [ms].
+    /// Window start \[ms\].
     pub window_start_ms: u64,
     /// The category.
     pub category: LossCategory,
-    /// Window end (exclusive) [ms].
+    /// Window end (exclusive) \[ms\].
     pub window_end_ms: u64,
-    /// Mass lost [kg/h] (pipe: steam condensed; flash and condensate: water).
+    /// Mass lost \[kg/h\] (pipe: steam condensed; flash and condensate: water).
     pub loss_kg_h: F64,
-    /// Energy lost [kW].
+    /// Energy lost \[kW\].
     pub loss_kw: F64,
     /// Money a year (plant currency).
     pub cost_per_year: F64,

@@ -95,55 +95,55 @@ impl Phase {
 pub struct SteamState {
     /// The plant.
     pub plant: String,
-    /// Window start [ms].
+    /// Window start \[ms\].
     pub window_start_ms: u64,
     /// The kind of asset.
     pub kind: Option<AssetKind>,
     /// The asset's id.
     pub asset: String,
-    /// Window end (exclusive) [ms].
+    /// Window end (exclusive) \[ms\].
     pub window_end_ms: u64,
-    /// Mean pressure [barg].
+    /// Mean pressure \[barg\].
     pub pressure_barg: Option<F64>,
-    /// Mean temperature [°C].
+    /// Mean temperature \[°C\].
     pub temperature_c: Option<F64>,
-    /// Saturation temperature at the pressure [°C].
+    /// Saturation temperature at the pressure \[°C\].
     pub saturation_temperature_c: Option<F64>,
-    /// Temperature above saturation [K].
+    /// Temperature above saturation \[K\].
     pub superheat_k: Option<F64>,
     /// The phase the state shows.
     pub phase: Option<Phase>,
-    /// Specific enthalpy [kJ/kg].
+    /// Specific enthalpy \[kJ/kg\].
     pub enthalpy_kj_kg: Option<F64>,
-    /// Specific entropy [kJ/(kg K)].
+    /// Specific entropy \[kJ/(kg K)\].
     pub entropy_kj_kg_k: Option<F64>,
     /// Dryness fraction, where it is known (1 for superheated steam).
     pub dryness: Option<F64>,
-    /// Segment: inlet pressure [barg] (measured, or its header's).
+    /// Segment: inlet pressure \[barg\] (measured, or its header's).
     pub inlet_pressure_barg: Option<F64>,
-    /// Segment: measured outlet pressure [barg].
+    /// Segment: measured outlet pressure \[barg\].
     pub outlet_pressure_barg: Option<F64>,
-    /// Segment: inlet − outlet [bar].
+    /// Segment: inlet − outlet \[bar\].
     pub pressure_drop_bar: Option<F64>,
-    /// Segment: heat lost [kW].
+    /// Segment: heat lost \[kW\].
     pub heat_loss_kw: Option<F64>,
-    /// Segment: steam it condenses [kg/h].
+    /// Segment: steam it condenses \[kg/h\].
     pub condensation_kg_h: Option<F64>,
-    /// Trap: mean inlet temperature [°C].
+    /// Trap: mean inlet temperature \[°C\].
     pub inlet_temperature_c: Option<F64>,
-    /// Trap: mean outlet temperature [°C].
+    /// Trap: mean outlet temperature \[°C\].
     pub outlet_temperature_c: Option<F64>,
-    /// Trap: inlet − outlet [K].
+    /// Trap: inlet − outlet \[K\].
     pub delta_t_k: Option<F64>,
-    /// Trap: saturation at the inlet pressure − inlet temperature [K].
+    /// Trap: saturation at the inlet pressure − inlet temperature \[K\].
     pub subcooling_k: Option<F64>,
-    /// Moving average of the pressure [barg] (segments: of the drop [bar]).
+    /// Moving average of the pressure \[barg\] (segments: of the drop \[bar\]).
     pub pressure_avg: Option<F64>,
-    /// Rate of change of the pressure [bar/min] (segments: of the drop).
+    /// Rate of change of the pressure \[bar/min\] (segments: of the drop).
     pub pressure_rate_per_min: Option<F64>,
-    /// Moving average of the temperature [°C] (traps: of ΔT [K]).
+    /// Moving average of the temperature \[°C\] (traps: of ΔT \[K\]).
     pub temperature_avg: Option<F64>,
-    /// Rate of change of the temperature [K/min] (traps: of ΔT).
+    /// Rate of change of the temperature \[K/min\] (traps: of ΔT).
     pub temperature_rate_per_min: Option<F64>,
 }
 
@@ -282,7 +282,7 @@ fn segment_fields(view: &WindowView<'_>, index: usize, state: &mut SteamState) {
 /// One quantity's recent window values, for moving averages and rates.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Series {
-    /// (window start [ms], value), oldest first.
+    /// (window start \[ms\], value), oldest first.
     recent: VecDeque<(u64, f64)>,
 }
 

@@ -106,19 +106,19 @@ impl LeakState {
 pub struct LeakRecord {
     /// The plant.
     pub plant: String,
-    /// Window start [ms].
+    /// Window start \[ms\].
     pub window_start_ms: u64,
     /// The segment it is on; `None` when only the balance sees it (unlocated).
     pub segment: Option<String>,
-    /// Window end (exclusive) [ms].
+    /// Window end (exclusive) \[ms\].
     pub window_end_ms: u64,
-    /// Steam leaking [kg/h].
+    /// Steam leaking \[kg/h\].
     pub size_kg_h: F64,
     /// Where the size comes from: `mass_balance` or `acoustic_orifice`.
     pub size_basis: String,
-    /// Equivalent hole of an acoustic size [mm].
+    /// Equivalent hole of an acoustic size \[mm\].
     pub equivalent_diameter_mm: Option<F64>,
-    /// Energy to replace it [kW].
+    /// Energy to replace it \[kW\].
     pub energy_kw: Option<F64>,
     /// Money a year (plant currency).
     pub cost_per_year: Option<F64>,
@@ -128,7 +128,7 @@ pub struct LeakRecord {
     pub priority: F64,
     /// The methods that found it.
     pub methods: Vec<DetectionMethod>,
-    /// Window time its detectors date it to [ms].
+    /// Window time its detectors date it to \[ms\].
     pub since_ms: Option<i64>,
     /// The evidence, one sentence each.
     pub evidence: Vec<String>,

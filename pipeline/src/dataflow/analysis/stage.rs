@@ -136,7 +136,7 @@ pub fn analyze_window(
     out
 }
 
-/// A mass balance off by more than this is broken data, not a leak [%].
+/// A mass balance off by more than this is broken data, not a leak \[%\].
 pub const IMPLAUSIBLE_CLOSURE_PCT: f64 = 50.0;
 
 /// True when the balance's mass closure is within

@@ -24,11 +24,11 @@ use crate::dataflow::render::OutputRecord;
 pub struct TrapStatus {
     /// The plant.
     pub plant: String,
-    /// Window start [ms].
+    /// Window start \[ms\].
     pub window_start_ms: u64,
     /// The trap's id.
     pub trap: String,
-    /// Window end (exclusive) [ms].
+    /// Window end (exclusive) \[ms\].
     pub window_end_ms: u64,
     /// Its type.
     pub trap_type: TrapType,
@@ -36,15 +36,15 @@ pub struct TrapStatus {
     pub state: TrapState,
     /// Confidence in the state, 0 to 1 (0 for unknown).
     pub confidence: F64,
-    /// Saturation temperature at the inlet pressure minus the inlet temperature [K].
+    /// Saturation temperature at the inlet pressure minus the inlet temperature \[K\].
     pub inlet_subcooling_k: Option<F64>,
-    /// Outlet temperature minus saturation at the discharge pressure [K].
+    /// Outlet temperature minus saturation at the discharge pressure \[K\].
     pub outlet_superheat_k: Option<F64>,
-    /// Mean acoustic level minus the healthy baseline [dB].
+    /// Mean acoustic level minus the healthy baseline \[dB\].
     pub acoustic_excess_db: Option<F64>,
-    /// Steam lost [kg/h] (0 unless it passes steam).
+    /// Steam lost \[kg/h\] (0 unless it passes steam).
     pub loss_kg_h: F64,
-    /// Energy to replace it [kW].
+    /// Energy to replace it \[kW\].
     pub loss_kw: F64,
     /// Money a year (plant currency).
     pub loss_cost_per_year: F64,

@@ -25,6 +25,10 @@ pub struct DevReplayArgs {
     /// How far behind the watermark a reading may still update its windows [ms].
     #[arg(long, default_value_t = 300_000)]
     allowed_lateness_ms: u64,
+    /// Do not register the file's names up front: processes learn them
+    /// from each other as sources first see them.
+    #[arg(long)]
+    learn_names: bool,
     #[command(flatten)]
     workers: WorkerOptions,
     /// Print help.
@@ -37,9 +41,14 @@ pub fn run(args: DevReplayArgs) -> anyhow::Result<ExitCode> {
     let mut config = GraphConfig::default();
     config.ingest.out_of_orderness_ms = args.out_of_orderness_ms;
     config.ingest.allowed_lateness_ms = args.allowed_lateness_ms;
-    let summaries = replay_jsonl(&args.workers, config, &args.input, &args.out)?;
-    let pushed: u64 = summaries.iter().map(|s| s.pushed).sum();
-    let malformed = summaries.first().map_or(0, |s| s.malformed_lines);
+    let (summaries, malformed) = replay_jsonl(
+        &args.workers,
+        config,
+        &args.input,
+        &args.out,
+        !args.learn_names,
+    )?;
+    let pushed: u64 = summaries.iter().map(|s| s.received).sum();
     eprintln!(
         "replayed {pushed} readings on {} worker(s) of process {} ({malformed} unreadable lines skipped); streams in {}",
         summaries.len(),

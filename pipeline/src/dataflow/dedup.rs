@@ -12,14 +12,11 @@
 //! older entries are dropped whenever the frontier advances. Memory is
 //! bounded by the readings of `L` plus one tick.
 
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
-
 use timely::dataflow::StreamVec;
 use timely::dataflow::channels::pact::{Exchange, Pipeline};
 use timely::dataflow::operators::generic::Operator;
 
-use super::key::{KeyHasher, TagKey};
+use super::key::{KeyMap, TagKey};
 use super::record::{KeyedReading, Reason};
 use super::time::Time;
 
@@ -84,12 +81,50 @@ pub trait Deduplicate<'scope> {
     fn deduplicate(self, allowed_lateness_ms: u64) -> StreamVec<'scope, Time, KeyedReading>;
 }
 
-type Seen = HashSet<(TagKey, u64, u64), BuildHasherDefault<KeyHasher>>;
+/// What one tag's readings were, as (event time, value bits), sorted.
+/// Readings mostly arrive in time order, so inserts mostly append.
+#[derive(Default)]
+struct Seen {
+    readings: Vec<(u64, u64)>,
+}
+
+impl Seen {
+    /// Records a reading; false when it was there already.
+    #[inline]
+    fn insert(&mut self, time_ms: u64, bits: u64) -> bool {
+        let entry = (time_ms, bits);
+        match self.readings.last() {
+            Some(last) if *last < entry => {
+                self.readings.push(entry);
+                true
+            }
+            None => {
+                self.readings.push(entry);
+                true
+            }
+            Some(_) => match self.readings.binary_search(&entry) {
+                Ok(_) => false,
+                Err(at) => {
+                    self.readings.insert(at, entry);
+                    true
+                }
+            },
+        }
+    }
+
+    /// Forgets readings before `horizon_ms`.
+    fn forget_before(&mut self, horizon_ms: u64) {
+        let keep_from = self
+            .readings
+            .partition_point(|(time, _)| *time < horizon_ms);
+        self.readings.drain(..keep_from);
+    }
+}
 
 impl<'scope> Deduplicate<'scope> for StreamVec<'scope, Time, KeyedReading> {
     fn deduplicate(self, allowed_lateness_ms: u64) -> StreamVec<'scope, Time, KeyedReading> {
         self.unary_frontier(Pipeline, "Deduplicate", move |_capability, _info| {
-            let mut seen = Seen::default();
+            let mut seen: KeyMap<TagKey, Seen> = KeyMap::default();
             let mut horizon = 0_u64;
             move |(input, frontier), output| {
                 input.for_each_stamp(|capability, data| {
@@ -97,11 +132,10 @@ impl<'scope> Deduplicate<'scope> for StreamVec<'scope, Time, KeyedReading> {
                     for batch in data {
                         for reading in batch.iter_mut() {
                             if reading.is_accepted()
-                                && !seen.insert((
-                                    reading.key,
-                                    reading.time_ms,
-                                    reading.value.to_bits(),
-                                ))
+                                && !seen
+                                    .entry(reading.key)
+                                    .or_default()
+                                    .insert(reading.time_ms, reading.value.to_bits())
                             {
                                 reading.reject(Reason::Duplicate, 0.0);
                             }
@@ -117,7 +151,10 @@ impl<'scope> Deduplicate<'scope> for StreamVec<'scope, Time, KeyedReading> {
                         let new_horizon = low.saturating_sub(allowed_lateness_ms);
                         if new_horizon > horizon {
                             horizon = new_horizon;
-                            seen.retain(|(_, time_ms, _)| *time_ms >= horizon);
+                            seen.retain(|_, tag| {
+                                tag.forget_before(horizon);
+                                !tag.readings.is_empty()
+                            });
                         }
                     }
                 }

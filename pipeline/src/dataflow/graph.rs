@@ -18,12 +18,16 @@ use timely::dataflow::operators::Concat;
 use timely::dataflow::operators::core::OkErr;
 use timely::dataflow::{Scope, StreamVec};
 
+use super::analysis::stage::attach;
+use super::analysis::{AnalysisModel, AnalysisStreams};
 use super::dedup::{Deduplicate, ExchangeByRoute};
 use super::ingest::{Ingest, IngestConfig, IngestExt};
 use super::key::KeyRegistry;
+use super::key_names::LearnNames;
 use super::outputs::{OutputError, Outputs, names};
 use super::record::{DeadLetter, KeyedReading};
 use super::time::{Ticks, Time, WindowSpec, WindowSpecError};
+use super::units::UnitPlan;
 use super::validate::{Validate, ValidationConfig};
 use super::window::{Rollup, WindowCollection, WindowPartials, WindowReduce};
 
@@ -41,6 +45,11 @@ pub struct GraphConfig {
     pub rollups: Vec<WindowSpec>,
     /// Logical sources per worker.
     pub sources_per_worker: usize,
+    /// The unit each tag's readings are converted to.
+    pub units: Arc<UnitPlan>,
+    /// The analysis stage to attach to the base windows and readings
+    /// ([`super::analysis`]); `None`: the graph ends at the windows.
+    pub analysis: Option<Arc<AnalysisModel>>,
 }
 
 impl Default for GraphConfig {
@@ -59,6 +68,8 @@ impl Default for GraphConfig {
             base_window: minutes(1),
             rollups: vec![minutes(5), minutes(15), minutes(60)],
             sources_per_worker: 1,
+            units: Arc::new(UnitPlan::default()),
+            analysis: None,
         }
     }
 }
@@ -111,6 +122,8 @@ pub struct Graph<'scope> {
     pub window_aggregates: WindowCollection<'scope>,
     /// The named streams.
     pub outputs: Outputs<'scope>,
+    /// The analysis streams, when `GraphConfig::analysis` is set.
+    pub analysis: Option<AnalysisStreams<'scope>>,
 }
 
 /// Builds the standard graph in a scope.
@@ -163,11 +176,12 @@ impl<'scope> BuildGraph<'scope> for Scope<'scope, Time> {
     ) -> Result<(Ingest, Graph<'scope>), GraphError> {
         let plan = config.rollup_plan()?;
         let lateness = config.ingest.allowed_lateness_ms;
-        let (ingest, ingested) = self.new_ingest(
+        let (mut ingest, ingested) = self.new_ingest(
             config.ingest,
             Arc::clone(&registry),
             config.sources_per_worker,
         );
+        ingest.set_units(config.units);
         let (readings, rejected) = ingested
             .readings
             .exchange_by_route()
@@ -198,19 +212,23 @@ impl<'scope> BuildGraph<'scope> for Scope<'scope, Time> {
             *self,
             families.into_iter().map(|(_, collection)| collection),
         );
+        let learned = ingested.key_names.learn_names(Arc::clone(&registry));
         let mut outputs = Outputs::new(registry);
+        outputs.wait_for_names(learned);
         outputs.publish_inserts(names::READINGS, readings.clone())?;
         outputs.publish_inserts(names::DEAD_LETTERS, dead_letters.clone())?;
         outputs.publish(names::WINDOW_AGGREGATES, window_aggregates.clone())?;
-        Ok((
-            ingest,
-            Graph {
-                readings,
-                dead_letters,
-                base_aggregates,
-                window_aggregates,
-                outputs,
-            },
-        ))
+        let mut graph = Graph {
+            readings,
+            dead_letters,
+            base_aggregates,
+            window_aggregates,
+            outputs,
+            analysis: None,
+        };
+        if let Some(model) = config.analysis {
+            graph.analysis = Some(attach(&mut graph, model, config.base_window, lateness)?);
+        }
+        Ok((ingest, graph))
     }
 }

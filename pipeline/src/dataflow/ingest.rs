@@ -7,9 +7,11 @@
 //! For each reading the ingest
 //!
 //! 1. interns `(plant, tag)` into a [`TagKey`] (no string hashing on a cache hit);
-//! 2. dead-letters what cannot be windowed: a NaN or infinite value
-//!    ([`Reason::NonFinite`]), an event time before 1970 or too far ahead
-//!    ([`Reason::BadTime`]), a key collision;
+//! 2. converts a value that names its unit to its tag's unit
+//!    ([`super::units`]), and dead-letters what cannot be windowed: a NaN or
+//!    infinite value ([`Reason::NonFinite`]), an event time before 1970 or
+//!    too far ahead ([`Reason::BadTime`]), a unit foreign to the tag
+//!    ([`Reason::Unit`]), a key collision;
 //! 3. compares the event time with the source's watermark: a reading behind
 //!    it by more than the allowed lateness is dead-lettered
 //!    ([`Reason::Late`], detail: how late in ms); any other reading enters
@@ -58,9 +60,10 @@ use timely::dataflow::operators::ActivateCapability;
 use timely::dataflow::operators::core::unordered_input::{UnorderedHandle, UnorderedInput};
 use timely::dataflow::{Scope, StreamVec};
 
-use super::key::{Interner, KeyRegistry, TagKey};
+use super::key::{Interner, KeyName, KeyRegistry, TagKey};
 use super::record::{DeadLetter, KeyedReading, Reason};
 use super::time::{Ticks, Time};
+use super::units::{UnitNormaliser, UnitPlan};
 
 /// How event time becomes progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +103,9 @@ pub struct Ingested<'scope> {
     pub readings: StreamVec<'scope, Time, KeyedReading>,
     /// Readings refused at the edge, stamped with the watermark's tick.
     pub dead_letters: StreamVec<'scope, Time, DeadLetter>,
+    /// Keys this process saw first, with their names, stamped no later
+    /// than the first reading of the key (see [`super::key_names`]).
+    pub key_names: StreamVec<'scope, Time, KeyName>,
 }
 
 /// Counts of what an [`Ingest`] did, for metrics.
@@ -126,13 +132,22 @@ struct SourceState {
 
 type Handle<D> = UnorderedHandle<Time, CapacityContainerBuilder<Vec<D>>>;
 
+/// The input capabilities of readings, dead letters and key names.
+struct Capabilities {
+    readings: ActivateCapability<Time>,
+    dead_letters: ActivateCapability<Time>,
+    key_names: ActivateCapability<Time>,
+}
+
 /// One worker's input of readings (see the [module docs](self)).
 pub struct Ingest {
     config: IngestConfig,
     interner: Interner,
+    units: UnitNormaliser,
     readings: Handle<KeyedReading>,
     dead_letters: Handle<DeadLetter>,
-    capabilities: Option<(ActivateCapability<Time>, ActivateCapability<Time>)>,
+    key_names: Handle<KeyName>,
+    capabilities: Option<Capabilities>,
     sources: Vec<SourceState>,
     staged: Vec<(Time, Vec<KeyedReading>)>,
     dead: Vec<(Time, Vec<DeadLetter>)>,
@@ -159,15 +174,22 @@ impl<'scope> IngestExt<'scope> for Scope<'scope, Time> {
     ) -> (Ingest, Ingested<'scope>) {
         let ((readings, readings_cap), reading_stream) = self.new_unordered_input();
         let ((dead_letters, dead_cap), dead_stream) = self.new_unordered_input();
+        let ((key_names, names_cap), names_stream) = self.new_unordered_input();
         // The capabilities stay as they are until the dataflow is built:
         // timely counts every worker's initial input capability on every
         // worker, so releasing one before then would never be heard of.
         let ingest = Ingest {
             config,
             interner: Interner::new(registry),
+            units: UnitNormaliser::new(Arc::new(UnitPlan::default())),
             readings,
             dead_letters,
-            capabilities: Some((readings_cap, dead_cap)),
+            key_names,
+            capabilities: Some(Capabilities {
+                readings: readings_cap,
+                dead_letters: dead_cap,
+                key_names: names_cap,
+            }),
             sources: vec![
                 SourceState {
                     watermark: 0,
@@ -185,6 +207,7 @@ impl<'scope> IngestExt<'scope> for Scope<'scope, Time> {
             Ingested {
                 readings: reading_stream,
                 dead_letters: dead_stream,
+                key_names: names_stream,
             },
         )
     }
@@ -194,6 +217,11 @@ impl Ingest {
     /// The configuration in force.
     pub fn config(&self) -> &IngestConfig {
         &self.config
+    }
+
+    /// Normalises units following `plan` from now on.
+    pub fn set_units(&mut self, plan: Arc<UnitPlan>) {
+        self.units = UnitNormaliser::new(plan);
     }
 
     /// What the ingest did so far.
@@ -250,7 +278,10 @@ impl Ingest {
         let config = self.config;
         let Some(state) = self.sources.get_mut(source.0).filter(|s| s.open) else {
             let key = TagKey::of(reading.plant.as_str(), reading.tag.as_str());
-            let tick = self.capabilities.as_ref().map_or(0, |(cap, _)| *cap.time());
+            let tick = self
+                .capabilities
+                .as_ref()
+                .map_or(0, |caps| *caps.readings.time());
             return self.dead_letter(tick, reading, key, Reason::Late, f64::INFINITY);
         };
         let tick = config.ticks.floor(state.watermark);
@@ -283,6 +314,16 @@ impl Ingest {
         if !reading.value.is_finite() {
             return self.dead_letter(watermark_tick, reading, entry.key, Reason::NonFinite, 0.0);
         }
+        let Some(value) = self
+            .units
+            .normalise(entry.key, reading.unit.as_ref(), reading.value)
+        else {
+            return self.dead_letter(watermark_tick, reading, entry.key, Reason::Unit, 0.0);
+        };
+        if !value.is_finite() {
+            // A huge value can overflow in conversion.
+            return self.dead_letter(watermark_tick, reading, entry.key, Reason::NonFinite, 0.0);
+        }
         let lateness = watermark.saturating_sub(time_ms);
         if lateness > config.allowed_lateness_ms {
             let detail = lateness as f64;
@@ -294,11 +335,7 @@ impl Ingest {
         self.counters.accepted += 1;
         let tick = config.ticks.floor(time_ms.max(watermark));
         // −0.0 and 0.0 are one value: duplicates compare bits.
-        let value = if reading.value == 0.0 {
-            0.0
-        } else {
-            reading.value
-        };
+        let value = if value == 0.0 { 0.0 } else { value };
         let keyed = KeyedReading::new(entry.key, entry.route, time_ms, value, reading.quality);
         stage(&mut self.staged, tick, keyed);
     }
@@ -326,7 +363,17 @@ impl Ingest {
     /// Sends what the last pushes staged, then moves the capabilities up to
     /// the smallest watermark tick of the open sources.
     fn flush(&mut self) {
-        if let Some((readings_cap, dead_cap)) = &self.capabilities {
+        if let Some(caps) = &self.capabilities {
+            // Names go first, at the capability's time: no later than any
+            // reading of the key sent now.
+            let mut fresh = self.interner.take_fresh();
+            if !fresh.is_empty() {
+                self.key_names
+                    .activate()
+                    .session(&caps.key_names)
+                    .give_container(&mut fresh);
+            }
+            let (readings_cap, dead_cap) = (&caps.readings, &caps.dead_letters);
             for (tick, mut batch) in self.staged.drain(..) {
                 let capability = readings_cap.delayed(&tick.max(*readings_cap.time()));
                 self.readings
@@ -358,11 +405,12 @@ impl Ingest {
         match low {
             None => self.capabilities = None,
             Some(low) => {
-                if let Some((readings_cap, dead_cap)) = &mut self.capabilities
-                    && *readings_cap.time() < low
+                if let Some(caps) = &mut self.capabilities
+                    && *caps.readings.time() < low
                 {
-                    readings_cap.downgrade(&low);
-                    dead_cap.downgrade(&low);
+                    caps.readings.downgrade(&low);
+                    caps.dead_letters.downgrade(&low);
+                    caps.key_names.downgrade(&low);
                 }
             }
         }

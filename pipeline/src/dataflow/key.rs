@@ -163,15 +163,25 @@ impl KeyRegistry {
 
     /// The key of `(plant, tag)`, registering the pair on first sight.
     pub fn intern(&self, plant: &PlantId, tag: &Tag) -> Result<KeyEntryRef, KeyCollision> {
+        self.intern_fresh(plant, tag).map(|(entry, _)| entry)
+    }
+
+    /// Like [`intern`](Self::intern), and true when this call registered the pair.
+    pub fn intern_fresh(
+        &self,
+        plant: &PlantId,
+        tag: &Tag,
+    ) -> Result<(KeyEntryRef, bool), KeyCollision> {
         let key = TagKey::of(plant.as_str(), tag.as_str());
-        if let Some(found) = self.lookup(key) {
-            return check_same(key, found, plant, tag);
+        {
+            let entries = read(&self.entries);
+            if let Some(found) = entries.get(&key) {
+                return check_same(key, found, plant, tag).map(|entry| (entry, false));
+            }
         }
-        let route = self
-            .routes
-            .read()
-            .ok()
-            .and_then(|routes| routes.get(&(plant.clone(), tag.clone())).copied())
+        let route = read(&self.routes)
+            .get(&(plant.clone(), tag.clone()))
+            .copied()
             .unwrap_or(key);
         let mut entries = match self.entries.write() {
             Ok(entries) => entries,
@@ -179,21 +189,31 @@ impl KeyRegistry {
             // atomic for readers), so the map is still sound.
             Err(poisoned) => poisoned.into_inner(),
         };
-        let entry = entries.entry(key).or_insert_with(|| KeyEntry {
-            plant: plant.clone(),
-            tag: tag.clone(),
-            route,
+        let mut fresh = false;
+        let entry = entries.entry(key).or_insert_with(|| {
+            fresh = true;
+            KeyEntry {
+                plant: plant.clone(),
+                tag: tag.clone(),
+                route,
+            }
         });
-        check_same(key, entry.clone(), plant, tag)
+        check_same(key, entry, plant, tag).map(|entry| (entry, fresh))
+    }
+
+    /// Records what another process announced about `key`; a key known
+    /// already keeps its entry.
+    pub fn learn(&self, key: TagKey, entry: KeyEntry) {
+        let mut entries = match self.entries.write() {
+            Ok(entries) => entries,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        entries.entry(key).or_insert(entry);
     }
 
     /// The names and route of `key`, if it was interned in this process.
     pub fn lookup(&self, key: TagKey) -> Option<KeyEntry> {
-        let entries = match self.entries.read() {
-            Ok(entries) => entries,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        entries.get(&key).cloned()
+        read(&self.entries).get(&key).cloned()
     }
 
     /// How many keys are registered.
@@ -216,9 +236,18 @@ pub struct KeyEntryRef {
     pub route: TagKey,
 }
 
+/// A read guard, also after a writer panicked (entries are only ever
+/// inserted whole, so the map stays sound).
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    match lock.read() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
 fn check_same(
     key: TagKey,
-    found: KeyEntry,
+    found: &KeyEntry,
     plant: &PlantId,
     tag: &Tag,
 ) -> Result<KeyEntryRef, KeyCollision> {
@@ -232,23 +261,43 @@ fn check_same(
             key,
             plant: plant.clone(),
             tag: tag.clone(),
-            taken_plant: found.plant,
-            taken_tag: found.tag,
+            taken_plant: found.plant.clone(),
+            taken_tag: found.tag.clone(),
         })
     }
 }
 
-/// Slots of the interner's cache; a power of two.
-const CACHE_SLOTS: usize = 4096;
+/// The interner's cache holds at least this many name pairs before it
+/// starts over.
+const CACHE_MIN: usize = 1 << 16;
 
 /// One source's cached front to the [`KeyRegistry`].
 ///
-/// The cache is direct-mapped on the addresses of the two shared name
-/// strings and holds clones of them, so an address cannot be freed and
-/// reused by another name while its slot points at it.
+/// The cache is keyed by the addresses of the two shared name strings and
+/// holds clones of them, so an address cannot be freed and reused by
+/// another name while the cache points at it. A source that makes fresh
+/// strings for every reading would fill it with dead entries, so it starts
+/// over once it holds twice the registry's keys (and at least
+/// `CACHE_MIN`): memory stays bounded, and a source that reuses its
+/// names never misses after the first sight.
 pub struct Interner {
     registry: Arc<KeyRegistry>,
-    slots: Vec<Option<(PlantId, Tag, KeyEntryRef)>>,
+    cache: KeyMap<(usize, usize), (PlantId, Tag, KeyEntryRef)>,
+    limit: usize,
+    fresh: Vec<KeyName>,
+}
+
+/// A key with its names, as announced to the other processes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct KeyName {
+    /// The key.
+    pub key: TagKey,
+    /// Its plant.
+    pub plant: String,
+    /// Its tag.
+    pub tag: String,
+    /// Its route.
+    pub route: TagKey,
 }
 
 impl Interner {
@@ -256,8 +305,16 @@ impl Interner {
     pub fn new(registry: Arc<KeyRegistry>) -> Self {
         Interner {
             registry,
-            slots: vec![None; CACHE_SLOTS],
+            cache: KeyMap::default(),
+            limit: CACHE_MIN,
+            fresh: Vec::new(),
         }
+    }
+
+    /// The keys this interner registered first since the last call, to
+    /// announce to other processes.
+    pub fn take_fresh(&mut self) -> Vec<KeyName> {
+        std::mem::take(&mut self.fresh)
     }
 
     /// The registry behind this interner.
@@ -268,20 +325,33 @@ impl Interner {
     /// The key and route of `(plant, tag)`.
     #[inline]
     pub fn intern(&mut self, plant: &PlantId, tag: &Tag) -> Result<KeyEntryRef, KeyCollision> {
-        let plant_addr = plant.as_str().as_ptr() as usize;
-        let tag_addr = tag.as_str().as_ptr() as usize;
-        let slot = mix((plant_addr as u64) ^ (tag_addr as u64).rotate_left(17)) as usize
-            & (CACHE_SLOTS - 1);
-        if let Some(Some((cached_plant, cached_tag, entry))) = self.slots.get(slot)
-            && std::ptr::eq(cached_plant.as_str(), plant.as_str())
-            && std::ptr::eq(cached_tag.as_str(), tag.as_str())
+        let addresses = (
+            plant.as_str().as_ptr() as usize,
+            tag.as_str().as_ptr() as usize,
+        );
+        if let Some((cached_plant, cached_tag, entry)) = self.cache.get(&addresses)
+            // Equal addresses of live strings are the same strings; the
+            // lengths tell an empty string from its neighbour.
+            && cached_plant.as_str().len() == plant.as_str().len()
+            && cached_tag.as_str().len() == tag.as_str().len()
         {
             return Ok(*entry);
         }
-        let entry = self.registry.intern(plant, tag)?;
-        if let Some(cell) = self.slots.get_mut(slot) {
-            *cell = Some((plant.clone(), tag.clone(), entry));
+        let (entry, fresh) = self.registry.intern_fresh(plant, tag)?;
+        if fresh {
+            self.fresh.push(KeyName {
+                key: entry.key,
+                plant: plant.as_str().to_owned(),
+                tag: tag.as_str().to_owned(),
+                route: entry.route,
+            });
         }
+        if self.cache.len() >= self.limit {
+            self.cache.clear();
+            self.limit = (2 * self.registry.len()).max(CACHE_MIN);
+        }
+        self.cache
+            .insert(addresses, (plant.clone(), tag.clone(), entry));
         Ok(entry)
     }
 }

@@ -1,9 +1,9 @@
 //! Named output streams: the registry sinks and views subscribe to.
 //!
 //! Every result of the graph is published under a name ([`names`]):
-//! `readings`, `window_aggregates`, `dead_letters` now, and `steam_states`,
-//! `balances`, `trap_statuses`, `leaks`, `losses`, `alerts` as the
-//! analysis lands. A stream is a differential collection of records that
+//! `readings`, `window_aggregates`, `dead_letters` by the standard graph,
+//! and `steam_states`, `balances`, `trap_statuses`, `leaks`, `losses`,
+//! `alerts` by the analysis stage ([`super::analysis::AnalysisStage`]). A stream is a differential collection of records that
 //! implement [`OutputRecord`]; append-only streams (readings, dead letters)
 //! are published as plain timely streams and read as insertions.
 //!
@@ -33,7 +33,7 @@ use differential_dataflow::AsCollection;
 use differential_dataflow::collection::vec::Collection as VecCollection;
 use timely::dataflow::StreamVec;
 
-use super::key::KeyRegistry;
+use super::key::{KeyName, KeyRegistry};
 use super::render::OutputRecord;
 use steamflow_sink_parquet::RowAppender;
 use steamflow_sink_parquet::arrow_types::Field;
@@ -49,17 +49,17 @@ pub mod names {
     pub const WINDOW_AGGREGATES: &str = "window_aggregates";
     /// Rejected readings with their reason.
     pub const DEAD_LETTERS: &str = "dead_letters";
-    /// Steam states per asset and window (features; not built yet).
+    /// Steam states per asset and window (features; the analysis stage).
     pub const STEAM_STATES: &str = "steam_states";
-    /// Mass and energy balances per plant and window (not built yet).
+    /// Mass and energy balances per plant and window (the analysis stage).
     pub const BALANCES: &str = "balances";
-    /// Trap states (not built yet).
+    /// Trap states per trap and window (the analysis stage).
     pub const TRAP_STATUSES: &str = "trap_statuses";
-    /// Leak detections (not built yet).
+    /// Leak detections per plant and window (the analysis stage).
     pub const LEAKS: &str = "leaks";
-    /// Losses by category (not built yet).
+    /// Losses by plant, window and category (the analysis stage).
     pub const LOSSES: &str = "losses";
-    /// Alerts, firing and resolved (not built yet).
+    /// Alerts, firing and resolved (the analysis stage).
     pub const ALERTS: &str = "alerts";
 }
 
@@ -93,12 +93,23 @@ pub enum OutputError {
 trait Published<'scope> {
     fn record_type(&self) -> &'static str;
     fn columns(&self) -> Option<Vec<Field>>;
-    fn subscribe_records(&self, stream: &str, names: Arc<KeyRegistry>, sink: Box<dyn RecordSink>);
+    fn subscribe_records(
+        &self,
+        stream: &str,
+        names: Arc<KeyRegistry>,
+        learned: Option<StreamVec<'scope, Time, KeyName>>,
+        sink: Box<dyn RecordSink>,
+    );
     fn subscribe_live(&self, stream: &str, names: Arc<KeyRegistry>, sink: Box<dyn RecordSink>);
     /// Hands the settled updates to `deliver`, a boxed
     /// `Box<dyn FnMut(Time, &[(D, isize)])>` of the record type; gives it
     /// back when the type is another.
-    fn settle_any(&self, stream: &str, deliver: Box<dyn Any>) -> Result<(), Box<dyn Any>>;
+    fn settle_any(
+        &self,
+        stream: &str,
+        learned: Option<StreamVec<'scope, Time, KeyName>>,
+        deliver: Box<dyn Any>,
+    ) -> Result<(), Box<dyn Any>>;
 }
 
 /// A typed delivery callback, as [`Published::settle_any`] takes it.
@@ -160,9 +171,10 @@ impl<'scope, D: OutputRecord> Published<'scope> for Typed<'scope, D> {
         &self,
         stream: &str,
         names: Arc<KeyRegistry>,
+        learned: Option<StreamVec<'scope, Time, KeyName>>,
         mut sink: Box<dyn RecordSink>,
     ) {
-        self.updates().settle(stream, move |time, updates| {
+        let deliver = move |time, updates: &[(D, isize)]| {
             for (record, diff) in updates {
                 sink.write(
                     time,
@@ -174,7 +186,11 @@ impl<'scope, D: OutputRecord> Published<'scope> for Typed<'scope, D> {
                 );
             }
             sink.flush();
-        });
+        };
+        match learned {
+            Some(learned) => self.updates().settle_after(stream, learned, deliver),
+            None => self.updates().settle(stream, deliver),
+        }
     }
 
     fn subscribe_live(&self, stream: &str, names: Arc<KeyRegistry>, mut sink: Box<dyn RecordSink>) {
@@ -193,10 +209,18 @@ impl<'scope, D: OutputRecord> Published<'scope> for Typed<'scope, D> {
         });
     }
 
-    fn settle_any(&self, stream: &str, deliver: Box<dyn Any>) -> Result<(), Box<dyn Any>> {
+    fn settle_any(
+        &self,
+        stream: &str,
+        learned: Option<StreamVec<'scope, Time, KeyName>>,
+        deliver: Box<dyn Any>,
+    ) -> Result<(), Box<dyn Any>> {
         let mut deliver = *deliver.downcast::<Deliver<D>>()?;
-        self.updates()
-            .settle(stream, move |time, updates| deliver(time, updates));
+        let deliver = move |time, updates: &[(D, isize)]| deliver(time, updates);
+        match learned {
+            Some(learned) => self.updates().settle_after(stream, learned, deliver),
+            None => self.updates().settle(stream, deliver),
+        }
         Ok(())
     }
 }
@@ -239,6 +263,7 @@ impl RecordSink for Lines {
 pub struct Outputs<'scope> {
     streams: BTreeMap<String, Box<dyn Published<'scope> + 'scope>>,
     names: Arc<KeyRegistry>,
+    learned: Option<StreamVec<'scope, Time, KeyName>>,
 }
 
 impl<'scope> Outputs<'scope> {
@@ -247,7 +272,14 @@ impl<'scope> Outputs<'scope> {
         Outputs {
             streams: BTreeMap::new(),
             names,
+            learned: None,
         }
+    }
+
+    /// Makes line sinks wait for the key names learned from other
+    /// processes (the output of [`LearnNames`](super::LearnNames)).
+    pub fn wait_for_names(&mut self, learned: StreamVec<'scope, Time, KeyName>) {
+        self.learned = Some(learned);
     }
 
     /// Publishes a collection of updates under `name`.
@@ -326,8 +358,12 @@ impl<'scope> Outputs<'scope> {
         name: &str,
         sink: Box<dyn RecordSink>,
     ) -> Result<(), OutputError> {
-        self.get(name)?
-            .subscribe_records(name, Arc::clone(&self.names), sink);
+        self.get(name)?.subscribe_records(
+            name,
+            Arc::clone(&self.names),
+            self.learned.clone(),
+            sink,
+        );
         Ok(())
     }
 
@@ -350,7 +386,7 @@ impl<'scope> Outputs<'scope> {
         let stream = self.get(name)?;
         let boxed: Deliver<D> = Box::new(deliver);
         stream
-            .settle_any(name, Box::new(boxed))
+            .settle_any(name, self.learned.clone(), Box::new(boxed))
             .map_err(|_| OutputError::WrongType {
                 name: name.to_owned(),
                 actual: stream.record_type(),

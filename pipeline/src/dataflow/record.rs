@@ -44,11 +44,13 @@ pub enum Reason {
     Flatline = 11,
     /// The first reading after the tag was silent too long; detail: the gap [ms].
     Stale = 12,
+    /// The reading's unit is not a unit of its tag's measurand.
+    Unit = 13,
 }
 
 impl Reason {
     /// Every reason, in code order.
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 14] = [
         Reason::None,
         Reason::Late,
         Reason::Duplicate,
@@ -62,6 +64,7 @@ impl Reason {
         Reason::Outlier,
         Reason::Flatline,
         Reason::Stale,
+        Reason::Unit,
     ];
 
     /// The snake_case code written to files.
@@ -80,6 +83,7 @@ impl Reason {
             Reason::Outlier => "outlier",
             Reason::Flatline => "flatline",
             Reason::Stale => "stale",
+            Reason::Unit => "unit",
         }
     }
 
@@ -309,7 +313,7 @@ mod tests {
         assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
         assert_eq!(
             Reason::ALL.iter().map(|r| *r as u8).collect::<Vec<_>>(),
-            (0..13).collect::<Vec<_>>()
+            (0..14).collect::<Vec<_>>()
         );
     }
 }

@@ -9,14 +9,17 @@ use differential_dataflow::collection::vec::Collection as VecCollection;
 use differential_dataflow::consolidation::consolidate;
 use steamflow_sink_jsonl::{JsonlDir, RenderedWriter, SinkError, render_line};
 use steamflow_sink_parquet::RowAppender;
-use timely::dataflow::channels::pact::Exchange;
+use timely::container::CapacityContainerBuilder;
+use timely::dataflow::StreamVec;
+use timely::dataflow::channels::pact::{Exchange, Pipeline};
 use timely::dataflow::operators::generic::Operator;
+use timely::dataflow::operators::generic::operator::empty;
 
 use super::render::OutputRecord;
 use super::time::Time;
 
 /// Delivers a collection's updates, settled (see [`Settle::settle`]).
-pub trait Settle<D> {
+pub trait Settle<'scope, D> {
     /// Gathers all updates on worker 0 and, once the frontier has passed a
     /// time, calls `deliver(time, updates)` with that time's updates
     /// consolidated (equal records summed, zero sums dropped) and sorted
@@ -42,37 +45,64 @@ pub trait Settle<D> {
     fn settle<F>(self, name: &str, deliver: F)
     where
         F: FnMut(Time, &[(D, isize)]) + 'static;
+
+    /// Like [`settle`](Self::settle), and a time is delivered only once
+    /// `gate` has passed it too (the learned key names, so that every name
+    /// a rendered line needs is known: see [`super::key_names`]).
+    fn settle_after<G, F>(self, name: &str, gate: StreamVec<'scope, Time, G>, deliver: F)
+    where
+        G: 'static,
+        F: FnMut(Time, &[(D, isize)]) + 'static;
 }
 
-impl<D: differential_dataflow::ExchangeData> Settle<D> for VecCollection<'_, Time, D, isize> {
-    fn settle<F>(self, name: &str, mut deliver: F)
+impl<'scope, D: differential_dataflow::ExchangeData> Settle<'scope, D>
+    for VecCollection<'scope, Time, D, isize>
+{
+    fn settle<F>(self, name: &str, deliver: F)
     where
         F: FnMut(Time, &[(D, isize)]) + 'static,
     {
+        let gate = empty::<Time, Vec<()>>(self.inner.scope());
+        self.settle_after(name, gate, deliver);
+    }
+
+    fn settle_after<G, F>(self, name: &str, gate: StreamVec<'scope, Time, G>, mut deliver: F)
+    where
+        G: 'static,
+        F: FnMut(Time, &[(D, isize)]) + 'static,
+    {
         let mut pending: BTreeMap<Time, Vec<(D, isize)>> = BTreeMap::new();
-        self.inner.sink(
-            Exchange::new(|_: &(D, Time, isize)| 0),
-            &format!("Settle({name})"),
-            move |(input, frontier)| {
-                input.for_each_stamp(|_capability, data| {
-                    for batch in data {
-                        for (record, time, diff) in batch.drain(..) {
-                            pending.entry(time).or_default().push((record, diff));
+        self.inner
+            .binary_frontier::<_, CapacityContainerBuilder<Vec<()>>, _, _, _, _>(
+                gate,
+                Exchange::new(|_: &(D, Time, isize)| 0),
+                Pipeline,
+                &format!("Settle({name})"),
+                move |_capability, _info| {
+                    move |(input, frontier), (gate, gate_frontier), _output| {
+                        input.for_each_stamp(|_capability, data| {
+                            for batch in data {
+                                for (record, time, diff) in batch.drain(..) {
+                                    pending.entry(time).or_default().push((record, diff));
+                                }
+                            }
+                        });
+                        gate.for_each_stamp(|_capability, data| data.for_each(Vec::clear));
+                        while let Some(entry) = pending.first_entry() {
+                            if frontier.less_equal(entry.key())
+                                || gate_frontier.less_equal(entry.key())
+                            {
+                                break;
+                            }
+                            let (time, mut updates) = entry.remove_entry();
+                            consolidate(&mut updates);
+                            if !updates.is_empty() {
+                                deliver(time, &updates);
+                            }
                         }
                     }
-                });
-                while let Some(entry) = pending.first_entry() {
-                    if frontier.less_equal(entry.key()) {
-                        break;
-                    }
-                    let (time, mut updates) = entry.remove_entry();
-                    consolidate(&mut updates);
-                    if !updates.is_empty() {
-                        deliver(time, &updates);
-                    }
-                }
-            },
-        );
+                },
+            );
     }
 }
 

@@ -143,6 +143,15 @@ impl WindowSpec {
         WindowSpec::hopping(size_ms, base_ms)
     }
 
+    /// Size and slide in ms; a zero (only a struct literal can make one)
+    /// reads as 1 ms rather than dividing by zero.
+    fn size_and_slide(self) -> (u64, u64) {
+        (
+            u64::from(self.size_ms.max(1)),
+            u64::from(self.slide_ms.max(1)),
+        )
+    }
+
     /// True when windows do not overlap.
     pub fn is_tumbling(self) -> bool {
         self.size_ms == self.slide_ms
@@ -151,7 +160,7 @@ impl WindowSpec {
     /// The starts of every window holding the instant `time_ms`, ascending:
     /// `start ≤ time < start + size`, `start` a multiple of the slide.
     pub fn starts_containing(self, time_ms: u64) -> impl Iterator<Item = u64> {
-        let (size, slide) = (u64::from(self.size_ms), u64::from(self.slide_ms));
+        let (size, slide) = self.size_and_slide();
         let last = time_ms - time_ms % slide;
         // The earliest start s with s + size > time, i.e. s ≥ time + 1 − size.
         let first = time_ms
@@ -165,8 +174,8 @@ impl WindowSpec {
     /// The starts of every window of `self` that wholly contains the window
     /// `[start, start + source.size)` of a tiling `source`.
     pub fn starts_covering(self, source: WindowSpec, start: u64) -> impl Iterator<Item = u64> {
-        let (size, slide) = (u64::from(self.size_ms), u64::from(self.slide_ms));
-        let end = start + u64::from(source.size_ms);
+        let (size, slide) = self.size_and_slide();
+        let end = start.saturating_add(u64::from(source.size_ms));
         let last = start - start % slide;
         let first = end.saturating_sub(size).div_ceil(slide) * slide;
         (first..=last).step_by(slide as usize)

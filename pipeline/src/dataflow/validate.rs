@@ -288,10 +288,7 @@ pub trait Validate<'scope> {
 impl<'scope> Validate<'scope> for StreamVec<'scope, Time, KeyedReading> {
     fn validate(self, config: ValidationConfig) -> StreamVec<'scope, Time, KeyedReading> {
         self.unary(Pipeline, "Validate", move |_capability, _info| {
-            let mut validator = Validator {
-                config,
-                states: KeyMap::default(),
-            };
+            let mut validator = Validator::new(config);
             move |input, output| {
                 input.for_each_stamp(|capability, data| {
                     let mut session = output.session(&capability);
@@ -310,20 +307,41 @@ impl<'scope> Validate<'scope> for StreamVec<'scope, Time, KeyedReading> {
 struct Validator {
     config: ValidationConfig,
     states: KeyMap<TagKey, TagState>,
+    /// The newest (event time, value) of every pressure tag a saturation
+    /// rule names; other tags are not tracked here.
+    pressures: KeyMap<TagKey, (u64, f64)>,
 }
 
 impl Validator {
+    fn new(config: ValidationConfig) -> Self {
+        let pressures = config
+            .tags
+            .values()
+            .chain(std::iter::once(&config.default_rules))
+            .filter_map(|rules| rules.saturation)
+            .map(|rule| (rule.pressure, (0, f64::NAN)))
+            .collect();
+        Validator {
+            config,
+            states: KeyMap::default(),
+            pressures,
+        }
+    }
+
     #[inline]
     fn check(&mut self, reading: &mut KeyedReading) {
         if !reading.is_accepted() {
             return;
         }
-        let paired_pressure = self.paired_pressure(reading);
         let config = &self.config;
         let state = self
             .states
             .entry(reading.key)
             .or_insert_with(|| TagState::new(config.rules(reading.key)));
+        let paired_pressure = state
+            .rules
+            .saturation
+            .and_then(|rule| paired_pressure(&self.pressures, &rule, reading.time_ms));
         let mut verdict = Verdict {
             reject: config.reject,
             reading,
@@ -356,6 +374,9 @@ impl Validator {
         if in_order {
             check_sequence(state, &mut verdict);
             state.last = Some((time_ms, value));
+            if let Some(newest) = self.pressures.get_mut(&verdict.reading.key) {
+                *newest = (time_ms, value);
+            }
         }
         if verdict.reading.is_accepted()
             && let Some(rule) = rules.outlier
@@ -363,15 +384,18 @@ impl Validator {
             state.robust.push(&rule, value);
         }
     }
+}
 
-    /// The newest value of the pressure tag paired with `reading`'s tag,
-    /// when it is close enough in time.
-    fn paired_pressure(&self, reading: &KeyedReading) -> Option<f64> {
-        let state = self.states.get(&reading.key)?;
-        let rule = state.rules.saturation?;
-        let (pressure_ms, pressure) = self.states.get(&rule.pressure)?.last?;
-        (pressure_ms.abs_diff(reading.time_ms) <= rule.max_pair_age_ms).then_some(pressure)
-    }
+/// The newest value of the pressure tag a rule pairs with, when it is close
+/// enough in time to `time_ms`.
+fn paired_pressure(
+    pressures: &KeyMap<TagKey, (u64, f64)>,
+    rule: &SaturationRule,
+    time_ms: u64,
+) -> Option<f64> {
+    let (pressure_ms, pressure) = *pressures.get(&rule.pressure)?;
+    (pressure.is_finite() && pressure_ms.abs_diff(time_ms) <= rule.max_pair_age_ms)
+        .then_some(pressure)
 }
 
 /// A reading under check, and which reasons reject it.
@@ -432,10 +456,7 @@ mod tests {
     use super::*;
 
     fn run(config: ValidationConfig, readings: &[(TagKey, u64, f64)]) -> Vec<KeyedReading> {
-        let mut validator = Validator {
-            config,
-            states: KeyMap::default(),
-        };
+        let mut validator = Validator::new(config);
         readings
             .iter()
             .map(|&(key, time_ms, value)| {
@@ -560,10 +581,7 @@ mod tests {
 
     #[test]
     fn quality_rejects_bad_and_flags_uncertain() {
-        let mut validator = Validator {
-            config: ValidationConfig::default(),
-            states: KeyMap::default(),
-        };
+        let mut validator = Validator::new(ValidationConfig::default());
         let mut bad = KeyedReading::new(KEY, KEY, 1, 1.0, Quality::Bad);
         let mut uncertain = KeyedReading::new(KEY, KEY, 2, 1.0, Quality::Uncertain);
         validator.check(&mut bad);

@@ -94,14 +94,17 @@ impl<'scope> WindowPartials<'scope> for StreamVec<'scope, Time, KeyedReading> {
         self.unary_frontier(Pipeline, "WindowPartials", move |_capability, _info| {
             let mut pending: BTreeMap<Time, (Capability<Time>, KeyMap<WindowKey, Aggregate>)> =
                 BTreeMap::new();
+            // The size of the last tick's map: the next one is sized alike.
+            let mut last_size = 0;
             move |(input, frontier), output| {
                 input.for_each_stamp(|capability, data| {
                     let Some(capability) = capability.retain_least(output.output_index()) else {
                         return;
                     };
-                    let (_, partials) = pending
-                        .entry(*capability.time())
-                        .or_insert_with(|| (capability, KeyMap::default()));
+                    let (_, partials) = pending.entry(*capability.time()).or_insert_with(|| {
+                        let map = KeyMap::with_capacity_and_hasher(last_size, Default::default());
+                        (capability, map)
+                    });
                     for batch in data {
                         for reading in batch.iter().filter(|r| r.is_accepted()) {
                             fold_reading(partials, &specs, reading);
@@ -113,6 +116,7 @@ impl<'scope> WindowPartials<'scope> for StreamVec<'scope, Time, KeyedReading> {
                         break;
                     }
                     let (time, (capability, partials)) = entry.remove_entry();
+                    last_size = partials.len();
                     let mut session = output.session(&capability);
                     session.give_iterator(
                         partials

@@ -19,8 +19,9 @@ use timely::communication::Config as CommunicationConfig;
 use timely::worker::Worker;
 
 use super::graph::{BuildGraph, GraphConfig};
-use super::ingest::SourceId;
+use super::ingest::{Ingest, SourceId};
 use super::key::KeyRegistry;
+use super::outputs::{OutputError, Outputs};
 use super::sink::JsonlSink;
 
 /// How many workers, in how many processes (timely's options).
@@ -136,40 +137,199 @@ impl WorkerOptions {
     }
 }
 
+/// What a [`Feed`] has for the dataflow when polled.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Polled {
+    /// A batch of readings, in the source's delivery order.
+    Readings(Vec<Reading>),
+    /// Nothing now; poll again later.
+    Idle,
+    /// Nothing now, but the source vouches that no reading before this
+    /// event time [ms] will come (a heartbeat): its windows may close.
+    Watermark(u64),
+    /// The source has ended.
+    Done,
+}
+
+/// One logical source as the driver sees it: polled for batches.
+///
+/// Connectors (`sources/`) adapt their events to this; the driver knows no
+/// protocol.
+pub trait Feed {
+    /// The next thing the source has.
+    fn poll(&mut self) -> Polled;
+}
+
+/// A source replaying readings from memory, `batch` at a time.
+pub struct VecFeed {
+    readings: std::vec::IntoIter<Reading>,
+    batch: usize,
+}
+
+impl VecFeed {
+    /// Replays `readings` in order, `batch` per poll.
+    pub fn new(readings: Vec<Reading>, batch: usize) -> Self {
+        VecFeed {
+            readings: readings.into_iter(),
+            batch: batch.max(1),
+        }
+    }
+}
+
+impl Feed for VecFeed {
+    fn poll(&mut self) -> Polled {
+        let batch: Vec<Reading> = self.readings.by_ref().take(self.batch).collect();
+        if batch.is_empty() {
+            Polled::Done
+        } else {
+            Polled::Readings(batch)
+        }
+    }
+}
+
+/// What one worker's ingest did in a [`run`].
+pub type RunSummary = super::ingest::IngestCounters;
+
+/// Runs the standard graph on the workers of `options`: the `run` entry
+/// point.
+///
+/// - `registry` is this process's key registry, shared by its workers;
+///   names and routes known from the config should be registered (the same
+///   way in every process) before the call.
+/// - `feeds(worker index, peers)` makes the logical sources a worker
+///   drives; a source must be driven by one worker only.
+/// - `sinks(&outputs, worker index)` subscribes sinks to the named
+///   streams; it runs on every worker, while the graph is built.
+///
+/// Each worker polls its feeds round-robin, pushing what they give and
+/// stepping the dataflow between rounds; when every feed is done it closes
+/// its input and steps until the graph has drained. Returns each local
+/// worker's ingest counters.
+pub fn run<F, K>(
+    options: &WorkerOptions,
+    config: GraphConfig,
+    registry: Arc<KeyRegistry>,
+    feeds: F,
+    sinks: K,
+) -> anyhow::Result<Vec<RunSummary>>
+where
+    F: Fn(usize, usize) -> Vec<Box<dyn Feed>> + Send + Sync + 'static,
+    K: for<'scope> Fn(&Outputs<'scope>, usize) -> Result<(), OutputError> + Send + Sync + 'static,
+{
+    config.rollup_plan()?;
+    let results = options.execute(move |worker| {
+        let (index, peers) = (worker.index(), worker.peers());
+        let mut feeds = feeds(index, peers);
+        let mut config = config.clone();
+        config.sources_per_worker = feeds.len();
+        let registry = Arc::clone(&registry);
+        let built = worker.dataflow(|scope| -> anyhow::Result<Ingest> {
+            let (ingest, graph) = scope.steamflow_graph(config, registry)?;
+            sinks(&graph.outputs, index)?;
+            Ok(ingest)
+        });
+        built.map(|mut ingest| {
+            drive(worker, &mut ingest, &mut feeds);
+            let counters = ingest.counters();
+            drop(ingest);
+            // The graph is drained once every sink has seen the empty frontier.
+            while worker.step_or_park(None) {}
+            counters
+        })
+    })?;
+    results.into_iter().collect()
+}
+
+/// How long an idle worker parks before polling its feeds again.
+const IDLE_PARK: std::time::Duration = std::time::Duration::from_millis(5);
+
+fn drive(worker: &mut Worker, ingest: &mut Ingest, feeds: &mut [Box<dyn Feed>]) {
+    let mut open = vec![true; feeds.len()];
+    while open.contains(&true) {
+        let mut busy = false;
+        for (source, feed) in feeds.iter_mut().enumerate() {
+            let Some(is_open) = open.get_mut(source).filter(|is_open| **is_open) else {
+                continue;
+            };
+            match feed.poll() {
+                Polled::Readings(batch) => {
+                    ingest.push(SourceId(source), &batch);
+                    busy = true;
+                }
+                Polled::Watermark(watermark_ms) => {
+                    ingest.advance_watermark(SourceId(source), watermark_ms);
+                }
+                Polled::Idle => {}
+                Polled::Done => {
+                    ingest.close_source(SourceId(source));
+                    *is_open = false;
+                }
+            }
+        }
+        if busy {
+            worker.step();
+        } else {
+            worker.step_or_park(Some(IDLE_PARK));
+        }
+    }
+    ingest.close();
+}
+
 /// Readings replayed per source between two steps of the worker.
 const REPLAY_BATCH: usize = 1024;
-
-/// What a replay did on one worker.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ReplaySummary {
-    /// Readings this worker pushed.
-    pub pushed: u64,
-    /// Lines of the input that were not readings (skipped).
-    pub malformed_lines: u64,
-}
 
 /// Replays a JSON Lines file of readings through the standard graph and
 /// writes every named stream to `out_dir/<stream>.jsonl`.
 ///
 /// Each plant is one logical source, owned by worker `plant index % peers`
-/// (plants sorted by name), and replays its readings in file order; every
-/// process reads the whole file and registers every name, so key names
-/// resolve in every process. Lines that do not parse are skipped and counted.
+/// (plants sorted by name), and replays its readings in file order. With
+/// `preregister`, every process registers every name of the file up front
+/// (as it would from a config); without, names travel between processes
+/// as their sources first see them. Lines that do not parse are skipped
+/// and counted (the second value returned).
 pub fn replay_jsonl(
     options: &WorkerOptions,
     config: GraphConfig,
     input: &Path,
     out_dir: &Path,
-) -> anyhow::Result<Vec<ReplaySummary>> {
-    config.rollup_plan()?;
+    preregister: bool,
+) -> anyhow::Result<(Vec<RunSummary>, u64)> {
     let (readings, malformed_lines) = read_readings(input)?;
+    let registry = KeyRegistry::new();
+    if preregister {
+        for reading in &readings {
+            let _ = registry.intern(&reading.plant, &reading.tag);
+        }
+    }
+    let mut plants: Vec<PlantId> = readings.iter().map(|r| r.plant.clone()).collect();
+    plants.sort();
+    plants.dedup();
     let readings = Arc::new(readings);
     let out_dir = out_dir.to_path_buf();
-    options.execute(move |worker| {
-        let mut summary = replay_on_worker(worker, &config, &readings, &out_dir);
-        summary.malformed_lines = malformed_lines;
-        summary
-    })
+    let feeds = move |index: usize, peers: usize| -> Vec<Box<dyn Feed>> {
+        plants
+            .iter()
+            .enumerate()
+            .filter(|(plant_index, _)| plant_index % peers == index)
+            .map(|(_, plant)| {
+                let mine = readings
+                    .iter()
+                    .filter(|r| r.plant == *plant)
+                    .cloned()
+                    .collect();
+                Box::new(VecFeed::new(mine, REPLAY_BATCH)) as Box<dyn Feed>
+            })
+            .collect()
+    };
+    let sinks = move |outputs: &Outputs<'_>, index: usize| -> Result<(), OutputError> {
+        let names: Vec<String> = outputs.names().map(str::to_owned).collect();
+        for name in &names {
+            outputs.subscribe(name, Box::new(JsonlSink::new(&out_dir, name, index == 0)))?;
+        }
+        Ok(())
+    };
+    let summaries = run(options, config, registry, feeds, sinks)?;
+    Ok((summaries, malformed_lines))
 }
 
 fn read_readings(input: &Path) -> anyhow::Result<(Vec<Reading>, u64)> {
@@ -188,79 +348,4 @@ fn read_readings(input: &Path) -> anyhow::Result<(Vec<Reading>, u64)> {
         }
     }
     Ok((readings, malformed))
-}
-
-fn replay_on_worker(
-    worker: &mut Worker,
-    config: &GraphConfig,
-    readings: &[Reading],
-    out_dir: &Path,
-) -> ReplaySummary {
-    let (index, peers) = (worker.index(), worker.peers());
-    let registry = KeyRegistry::new();
-    let mut plants: Vec<PlantId> = readings.iter().map(|r| r.plant.clone()).collect();
-    plants.sort();
-    plants.dedup();
-    for reading in readings {
-        // Registering up front makes names resolvable in every process.
-        let _ = registry.intern(&reading.plant, &reading.tag);
-    }
-    let mine: Vec<&PlantId> = plants
-        .iter()
-        .enumerate()
-        .filter(|(plant_index, _)| plant_index % peers == index)
-        .map(|(_, plant)| plant)
-        .collect();
-    let mut config = config.clone();
-    config.sources_per_worker = mine.len();
-    let graph_registry = Arc::clone(&registry);
-    let built = worker.dataflow(|scope| {
-        let (ingest, graph) = scope.steamflow_graph(config, graph_registry).ok()?;
-        let names: Vec<String> = graph.outputs.names().map(str::to_owned).collect();
-        for name in &names {
-            let sink = JsonlSink::new(out_dir, name, index == 0);
-            graph.outputs.subscribe(name, Box::new(sink)).ok()?;
-        }
-        Some(ingest)
-    });
-    let mut summary = ReplaySummary::default();
-    // The configuration was checked before the workers started.
-    let Some(mut ingest) = built else {
-        return summary;
-    };
-    let mut per_source: Vec<Vec<Reading>> = vec![Vec::new(); mine.len()];
-    for reading in readings {
-        if let Some(source) = mine.iter().position(|plant| **plant == reading.plant)
-            && let Some(queue) = per_source.get_mut(source)
-        {
-            queue.push(reading.clone());
-        }
-    }
-    let mut cursors = vec![0_usize; per_source.len()];
-    loop {
-        let mut progressed = false;
-        for (source, queue) in per_source.iter().enumerate() {
-            let Some(cursor) = cursors.get_mut(source) else {
-                continue;
-            };
-            let end = (*cursor + REPLAY_BATCH).min(queue.len());
-            if let Some(batch) = queue.get(*cursor..end)
-                && !batch.is_empty()
-            {
-                ingest.push(SourceId(source), batch);
-                summary.pushed += batch.len() as u64;
-                *cursor = end;
-                progressed = true;
-            }
-        }
-        worker.step();
-        if !progressed {
-            break;
-        }
-    }
-    ingest.close();
-    drop(ingest);
-    // The dataflow completes once every sink has seen the empty frontier.
-    while worker.step_or_park(None) {}
-    summary
 }

@@ -113,3 +113,32 @@ fn malformed_values_never_stop_the_graph() {
         .collect();
     assert!(minutes.len() >= 4, "{minutes:?}");
 }
+
+#[test]
+fn units_are_normalised_and_foreign_units_dead_lettered() {
+    use std::sync::Arc;
+    use steamflow::dataflow::{TagKey, UnitPlan};
+    use steamflow_operators::plant::Measurand;
+    use steamflow_operators::reading::UnitLabel;
+
+    let mut config = config();
+    config.units = Arc::new(
+        UnitPlan::default().with_tag(TagKey::of("north", "hdr.t"), Measurand::SteamTemperature),
+    );
+    let with_unit = |time_ms, value, unit: &str| {
+        let mut r = reading("north", "hdr.t", time_ms, value);
+        r.unit = Some(UnitLabel::from(unit));
+        r
+    };
+    let feed = vec![
+        (0, with_unit(T0 + 1_000, 212.0, "°F")),
+        (0, with_unit(T0 + 2_000, 373.15, "K")),
+        (0, reading("north", "hdr.t", T0 + 3_000, 100.0)),
+        (0, with_unit(T0 + 4_000, 10.0, "barg")),
+    ];
+    let run = run_graph(config, 1, 4, feed);
+    let ((_, agg), _) = run.window_contents[0];
+    assert_eq!(agg.count, 3);
+    assert!((agg.min - 100.0).abs() < 1e-9 && (agg.max - 100.0).abs() < 1e-9);
+    assert_eq!(count_reason(&run, Reason::Unit), 1);
+}

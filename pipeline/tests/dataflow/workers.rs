@@ -93,33 +93,41 @@ fn one_worker_two_workers_and_two_processes_agree() {
             workers,
             ..WorkerOptions::default()
         };
-        replay_jsonl(&options, GraphConfig::default(), &input, out).unwrap();
+        replay_jsonl(&options, GraphConfig::default(), &input, out, true).unwrap();
     };
     let (one, two) = (dir.join("one"), dir.join("two"));
     run(1, &one);
     run(2, &two);
 
+    // Two processes, with the names registered up front (from a config)
+    // and learned from each other at run time.
     let cluster = dir.join("cluster");
-    let hostfile = dir.join("hosts");
-    std::fs::write(
-        &hostfile,
-        format!("127.0.0.1:{}\n127.0.0.1:{}\n", free_port(), free_port()),
-    )
-    .unwrap();
-    let spawn = |process: &str| {
-        Command::new(env!("CARGO_BIN_EXE_steamflow"))
-            .args(["dev-replay", "--input"])
-            .arg(&input)
-            .arg("--out")
-            .arg(&cluster)
-            .args(["-n", "2", "-p", process, "-h"])
-            .arg(&hostfile)
-            .spawn()
-            .unwrap()
-    };
-    let mut children = [spawn("0"), spawn("1")];
-    for child in &mut children {
-        assert!(child.wait().unwrap().success());
+    let learned = dir.join("learned");
+    for (out, learn) in [(&cluster, false), (&learned, true)] {
+        let hostfile = dir.join("hosts");
+        std::fs::write(
+            &hostfile,
+            format!("127.0.0.1:{}\n127.0.0.1:{}\n", free_port(), free_port()),
+        )
+        .unwrap();
+        let spawn = |process: &str| {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_steamflow"));
+            command
+                .args(["dev-replay", "--input"])
+                .arg(&input)
+                .arg("--out")
+                .arg(out)
+                .args(["-n", "2", "-p", process, "-h"])
+                .arg(&hostfile);
+            if learn {
+                command.arg("--learn-names");
+            }
+            command.spawn().unwrap()
+        };
+        let mut children = [spawn("0"), spawn("1")];
+        for child in &mut children {
+            assert!(child.wait().unwrap().success());
+        }
     }
 
     let reference = files(&one);

@@ -184,39 +184,67 @@ pub trait WindowReduce<'scope> {
         P: ParallelizationContract<Time, Vec<((WindowKey, Aggregate), Time, isize)>>;
 }
 
-/// One window's partials (a multiset) and the value last emitted.
+/// One window's partials: a multiset of partial aggregates with their
+/// multiplicities.
+///
+/// Nearly every window has a single partial (its on-time readings), so the
+/// first is held inline and only late partials allocate. The value last
+/// emitted is not kept: it is always [`value`](Self::value) as of the last
+/// time the window was processed, so it is computed again before an update
+/// is applied.
 #[derive(Debug, Default)]
 struct WindowState {
-    parts: Vec<(Aggregate, isize)>,
-    emitted: Option<Aggregate>,
+    /// The first partial; `None` only when there is none at all.
+    first: Option<(Aggregate, isize)>,
+    /// Any further partials.
+    rest: Vec<(Aggregate, isize)>,
 }
 
 impl WindowState {
     fn update(&mut self, part: Aggregate, diff: isize) {
-        match self.parts.iter_mut().find(|(p, _)| *p == part) {
-            Some((_, count)) => *count += diff,
-            None => self.parts.push((part, diff)),
+        match &mut self.first {
+            Some((p, count)) if *p == part => *count += diff,
+            Some(_) => match self.rest.iter_mut().find(|(p, _)| *p == part) {
+                Some((_, count)) => *count += diff,
+                None => self.rest.push((part, diff)),
+            },
+            None => self.first = Some((part, diff)),
         }
-        self.parts.retain(|(_, count)| *count != 0);
+        self.rest.retain(|(_, count)| *count != 0);
+        if matches!(self.first, Some((_, 0))) {
+            self.first = self.rest.pop();
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first.is_none()
     }
 
     /// The merge of the partials present (positive multiplicity); a
     /// multiplicity of `n` merges the partial `n` times.
     fn value(&self) -> Option<Aggregate> {
-        let mut merged: Option<Aggregate> = None;
-        let mut parts: Vec<&(Aggregate, isize)> =
-            self.parts.iter().filter(|(_, n)| *n > 0).collect();
-        // Merge in a fixed order: float sums then do not depend on arrival.
-        parts.sort_by_key(|part| part.0);
-        for (part, count) in parts {
-            for _ in 0..*count {
-                match &mut merged {
-                    Some(agg) => agg.merge(part),
-                    None => merged = Some(*part),
+        match (&self.first, self.rest.is_empty()) {
+            (None, _) => None,
+            (Some((part, 1)), true) => Some(*part),
+            (Some(first), _) => {
+                let mut parts: Vec<&(Aggregate, isize)> = std::iter::once(first)
+                    .chain(&self.rest)
+                    .filter(|(_, n)| *n > 0)
+                    .collect();
+                // Merge in a fixed order: float sums then do not depend on arrival.
+                parts.sort_by_key(|part| part.0);
+                let mut merged: Option<Aggregate> = None;
+                for (part, count) in parts {
+                    for _ in 0..*count {
+                        match &mut merged {
+                            Some(agg) => agg.merge(part),
+                            None => merged = Some(*part),
+                        }
+                    }
                 }
+                merged
             }
         }
-        merged
     }
 }
 
@@ -232,7 +260,6 @@ impl<'scope> WindowReduce<'scope> for WindowCollection<'scope> {
                 let mut windows: KeyMap<WindowKey, WindowState> = KeyMap::default();
                 let mut pending = Pending::new();
                 let mut horizon = 0_u64;
-                let mut touched: Vec<WindowKey> = Vec::new();
                 move |(input, frontier), output| {
                     input.for_each_stamp(|capability, data| {
                         for batch in data {
@@ -248,32 +275,33 @@ impl<'scope> WindowReduce<'scope> for WindowCollection<'scope> {
                         if frontier.less_equal(entry.key()) {
                             break;
                         }
-                        let (time, (capability, updates)) = entry.remove_entry();
-                        touched.clear();
-                        for (window, part, diff) in updates {
-                            windows.entry(window).or_default().update(part, diff);
-                            touched.push(window);
-                        }
-                        touched.sort_unstable();
-                        touched.dedup();
+                        let (time, (capability, mut updates)) = entry.remove_entry();
+                        // Each window's updates together, windows in order.
+                        updates.sort_unstable_by_key(|(window, _, _)| *window);
                         let mut session = output.session(&capability);
-                        for window in &touched {
-                            let Some(state) = windows.get_mut(window) else {
+                        let mut rest = updates.as_slice();
+                        while let Some((window, _, _)) = rest.first() {
+                            let window = *window;
+                            let run = rest.iter().take_while(|(w, _, _)| *w == window).count();
+                            let (group, tail) = rest.split_at(run);
+                            rest = tail;
+                            let state = windows.entry(window).or_default();
+                            let old = state.value();
+                            for (_, part, diff) in group {
+                                state.update(*part, *diff);
+                            }
+                            let new = state.value();
+                            if state.is_empty() {
+                                windows.remove(&window);
+                            }
+                            if new == old {
                                 continue;
-                            };
-                            let value = state.value();
-                            if value == state.emitted {
-                                continue;
                             }
-                            if let Some(old) = state.emitted.take() {
-                                session.give(((*window, old), time, -1_isize));
+                            if let Some(old) = old {
+                                session.give(((window, old), time, -1_isize));
                             }
-                            if let Some(new) = value {
-                                session.give(((*window, new), time, 1_isize));
-                            }
-                            state.emitted = value;
-                            if state.parts.is_empty() {
-                                windows.remove(window);
+                            if let Some(new) = new {
+                                session.give(((window, new), time, 1_isize));
                             }
                         }
                     }

@@ -396,7 +396,22 @@ mod tests {
         assert_eq!((value.count, value.max, value.last_value), (1, 5.0, 5.0));
         state.update(Aggregate::of(1, 5.0), -1);
         assert!(state.value().is_none());
-        assert!(state.parts.is_empty());
+        assert!(state.is_empty());
+    }
+
+    #[test]
+    fn a_later_partial_takes_the_place_of_a_retracted_first() {
+        let mut state = WindowState::default();
+        state.update(Aggregate::of(1, 5.0), 1);
+        state.update(Aggregate::of(2, 9.0), 1);
+        state.update(Aggregate::of(3, 7.0), 1);
+        state.update(Aggregate::of(1, 5.0), -1);
+        assert!(!state.is_empty());
+        let value = state.value().unwrap();
+        assert_eq!((value.count, value.min, value.max), (2, 7.0, 9.0));
+        // A partial asserted twice counts twice.
+        state.update(Aggregate::of(2, 9.0), 1);
+        assert_eq!(state.value().map(|a| a.count), Some(3));
     }
 
     #[test]

@@ -390,8 +390,9 @@ pub fn alert_line(record: &Map<String, Value>) -> String {
 
 /// Sends a stream's updates to the view (worker 0; elsewhere nothing arrives).
 ///
-/// A live stream may assert the same record again (an analysis replayed
-/// over late data): each distinct record is shown once.
+/// A live stream may assert a record again (an analysis replayed over late
+/// data, its numbers slightly changed): each record is shown once, an
+/// alert event once per alert, kind and event time.
 pub struct ConsoleStream {
     stream: String,
     tx: Option<Sender<ConsoleEvent>>,
@@ -411,6 +412,17 @@ impl ConsoleStream {
     }
 }
 
+/// What makes two updates of a stream the same event for the terminal.
+fn identity(stream: &str, fields: &str) -> String {
+    if stream != "alerts" {
+        return fields.to_owned();
+    }
+    let record: Map<String, Value> =
+        serde_json::from_str(&format!("{{{fields}}}")).unwrap_or_default();
+    let part = |key: &str| record.get(key).map(Value::to_string).unwrap_or_default();
+    [part("dedup_key"), part("kind"), part("event_time")].join("|")
+}
+
 impl RecordSink for ConsoleStream {
     fn write(&mut self, time: Time, diff: isize, record: &dyn SinkRecord) {
         let Some(tx) = &self.tx else {
@@ -418,7 +430,7 @@ impl RecordSink for ConsoleStream {
         };
         let mut fields = String::new();
         record.write_fields(&mut fields);
-        if diff > 0 && !self.shown.insert(fields.clone()) {
+        if diff > 0 && !self.shown.insert(identity(&self.stream, &fields)) {
             return;
         }
         let event = ConsoleEvent::Update {
@@ -440,6 +452,16 @@ impl RecordSink for ConsoleStream {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_alert_event_is_one_event_whatever_its_numbers() {
+        let first =
+            r#""dedup_key":"leak/north/s_hp_2","kind":"firing","event_time":5,"value":23.0"#;
+        let again =
+            r#""dedup_key":"leak/north/s_hp_2","kind":"firing","event_time":5,"value":23.4"#;
+        assert_eq!(identity("alerts", first), identity("alerts", again));
+        assert_ne!(identity("balances", first), identity("balances", again));
+    }
 
     #[test]
     fn numbers_read_with_separators_and_times_short() {

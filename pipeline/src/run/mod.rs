@@ -140,7 +140,6 @@ struct Owned {
 /// What the workers share.
 struct Shared {
     plan: Plan,
-    config: Config,
     registry: Arc<KeyRegistry>,
     sinks: Vec<SinkSpec>,
     source_ids: Vec<String>,
@@ -151,6 +150,18 @@ struct Shared {
     collect: Vec<String>,
     collected: Collected,
     taps: Vec<Tap>,
+}
+
+impl Shared {
+    /// True when a sink, collector or tap reads the stream `name`.
+    fn reads(&self, name: &str) -> bool {
+        let candidates = [name.to_owned()];
+        self.sinks
+            .iter()
+            .any(|sink| !sinks::resolve(&sink.inputs, &candidates, &[]).0.is_empty())
+            || self.collect.iter().any(|s| s == name)
+            || self.taps.iter().any(|tap| tap.stream == name)
+    }
 }
 
 /// Runs `sources` through the graph of `config` to completion (every
@@ -239,7 +250,6 @@ pub fn execute(
     let collected = Collected::default();
     let shared = Arc::new(Shared {
         plan: plan.clone(),
-        config: config.clone(),
         registry,
         sinks,
         source_ids,
@@ -288,8 +298,11 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(), String> {
         let (ingest, mut graph) = scope
             .steamflow_graph(graph_config, Arc::clone(&registry))
             .map_err(|e| e.to_string())?;
-        stages::attach(&mut graph, &shared.config, &shared.plan).map_err(|e| format!("{e:#}"))?;
-        let (probe, _) = graph.readings.clone().probe();
+        stages::attach(&mut graph, &shared.plan, |name| shared.reads(name))
+            .map_err(|e| format!("{e:#}"))?;
+        // The dead letters run at the readings' frontier and carry little
+        // data: a probe there costs no copy of every reading.
+        let (probe, _) = graph.dead_letters.clone().probe();
         sinks::attach(
             &shared.sinks,
             &graph.outputs,

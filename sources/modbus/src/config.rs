@@ -103,8 +103,10 @@ pub struct DeviceConfig {
     #[serde(default = "default_poll_interval_ms")]
     pub poll_interval_ms: u64,
     /// Longest wait for a connection or for the answer to one request [ms].
-    /// A request that times out drops the connection (a late answer would
-    /// otherwise be taken for the next request's) and the device reconnects.
+    /// A request that times out fails its tags (reason `timeout`) and the
+    /// connection is replaced at once (a late answer would otherwise be
+    /// taken for the next request's); a poll in which nothing answers is a
+    /// lost connection (reconnect with backoff, gap reported).
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
     /// Most registers one read of holding or input registers may ask for

@@ -14,11 +14,11 @@
 //!   `modbus_exception`, no split.
 //! - An answer with the wrong number of registers or bits fails each tag
 //!   of its request with `wrong_byte_count`.
-//! - A timeout, a dropped connection or a frame that does not parse ends
-//!   the poll ([`Failure`]); the tags already read keep their values. A
-//!   frame that does not parse also fails the tags of its request
-//!   (`wrong_byte_count` or `malformed_response`), since the device did
-//!   answer, wrongly.
+//! - A timeout or an answer that does not parse fails the tags of its
+//!   request (`timeout`, `wrong_byte_count`, `malformed_response`) and
+//!   replaces the connection; the poll goes on (see [`Device::poll`]).
+//! - A dropped connection, or a poll in which nothing answered, ends the
+//!   poll ([`Failure`]); the tags already read keep their values.
 
 use std::collections::VecDeque;
 use std::io;
@@ -149,6 +149,16 @@ impl Device {
 
     /// Reads every tag once. `plan` is the connection's plan; splits made
     /// here replace the split requests in it.
+    ///
+    /// A request that times out or whose answer does not parse fails its
+    /// tags (`timeout`, `wrong_byte_count`, `malformed_response`) and
+    /// replaces the connection at once — a late or garbled answer would
+    /// otherwise be taken for the next request's — and the poll goes on;
+    /// the other requests of a unit that timed out are not sent in this
+    /// poll (their tags fail with `timeout` too), so a dead unit behind a
+    /// gateway costs one timeout per poll. When nothing answered at all, or
+    /// the connection cannot be replaced or drops, the poll fails
+    /// ([`Failure`]): the device is down, not a tag.
     pub async fn poll(
         &self,
         ctx: &mut Context,
@@ -156,10 +166,25 @@ impl Device {
         outcomes: &mut Vec<(usize, Outcome)>,
     ) -> Result<PollStats, Failure> {
         let mut stats = PollStats::default();
+        let mut silent_units: Vec<u8> = Vec::new();
+        let mut last_timeout = None;
         let mut queue: VecDeque<Block> = std::mem::take(plan).into();
         while let Some(block) = queue.pop_front() {
+            if silent_units.contains(&block.unit_id) {
+                let outcome = timeout_failure(&format!(
+                    "unit {} did not answer an earlier request of this poll",
+                    block.unit_id
+                ));
+                self.fail_block(&block, outcome, outcomes);
+                plan.push(block);
+                continue;
+            }
             stats.requests += 1;
-            match self.read(ctx, &block).await {
+            let read = self.read(ctx, &block).await;
+            if !matches!(read, Err(Failure::Timeout(_))) {
+                stats.answered += 1;
+            }
+            match read {
                 Ok(Answer::Values(values)) => {
                     self.decode_block(&block, &values, outcomes);
                     plan.push(block);
@@ -176,22 +201,48 @@ impl Device {
                     self.fail_block(&block, exception_failure(code), outcomes);
                     plan.push(block);
                 }
+                Err(Failure::Connection(reason)) => {
+                    plan.push(block);
+                    plan.extend(queue);
+                    return Err(Failure::Connection(reason));
+                }
                 Err(failure) => {
-                    if let Failure::Malformed { reason, message } = &failure {
-                        let outcome = Outcome::Failed {
+                    let outcome = match &failure {
+                        Failure::Malformed { reason, message } => Outcome::Failed {
                             reason,
                             message: message.clone(),
                             payload: String::new(),
-                        };
-                        self.fail_block(&block, outcome, outcomes);
-                    }
+                        },
+                        other => {
+                            silent_units.push(block.unit_id);
+                            last_timeout = Some(other.clone());
+                            timeout_failure(&other.to_string())
+                        }
+                    };
+                    self.fail_block(&block, outcome, outcomes);
                     plan.push(block);
-                    plan.extend(queue);
-                    return Err(failure);
+                    match self.connect().await {
+                        Ok(fresh) => {
+                            *ctx = fresh;
+                            stats.reconnects += 1;
+                        }
+                        Err(reason) => {
+                            plan.extend(queue);
+                            return Err(Failure::Connection(reason));
+                        }
+                    }
                 }
             }
         }
-        Ok(stats)
+        match last_timeout {
+            // Nothing answered: the device, not a unit, is silent. Its
+            // tags are not failures of their own.
+            Some(failure) if stats.answered == 0 => {
+                outcomes.retain(|(_, outcome)| !is_timeout(outcome));
+                Err(failure)
+            }
+            _ => Ok(stats),
+        }
     }
 
     /// One request.
@@ -359,6 +410,10 @@ pub struct PollStats {
     pub requests: u64,
     /// Requests split after an address exception.
     pub splits: u64,
+    /// Requests answered (values, exceptions, or garbled).
+    pub answered: u64,
+    /// Connections replaced after a timeout or a garbled answer.
+    pub reconnects: u64,
 }
 
 /// Why a poll ended early: the connection is no longer usable.
@@ -449,6 +504,24 @@ fn exception_failure(code: ExceptionCode) -> Outcome {
         ),
         payload: format!("exception {code:02X}"),
     }
+}
+
+fn timeout_failure(message: &str) -> Outcome {
+    Outcome::Failed {
+        reason: "timeout",
+        message: message.to_owned(),
+        payload: String::new(),
+    }
+}
+
+fn is_timeout(outcome: &Outcome) -> bool {
+    matches!(
+        outcome,
+        Outcome::Failed {
+            reason: "timeout",
+            ..
+        }
+    )
 }
 
 /// A transport error: a frame that does not parse (the device answered,

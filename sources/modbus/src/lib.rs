@@ -19,9 +19,12 @@
 //! start, UTC ms; quality good, or bad when a float register holds NaN or
 //! ∞), or — when the device refused it or answered with the wrong size —
 //! no reading and a `DecodeError` with reason `modbus_exception` (and the
-//! exception code), `wrong_byte_count` or `malformed_response`. A timeout
-//! or a dropped connection loses the connection, not a tag: the source
-//! reports `Disconnected`, reconnects with backoff, and reports the `Gap`.
+//! exception code), `wrong_byte_count`, `malformed_response` or `timeout`
+//! (a unit that did not answer while others did). Values that could not be
+//! read are never stood in for by a bad-quality reading. A dropped
+//! connection, or a device of which nothing answers, loses the connection,
+//! not a tag: the source reports `Disconnected`, reconnects with backoff,
+//! and reports the `Gap`.
 
 pub mod check;
 pub mod codec;

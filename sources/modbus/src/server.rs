@@ -328,7 +328,7 @@ pub fn layout<'a>(
     for (tag, unit) in tags {
         let start = u16::try_from(address)
             .ok()
-            .filter(|start| *start <= u16::MAX - 1)
+            .filter(|start| *start < u16::MAX)
             .ok_or_else(|| Error::Layout(format!(
                 "tag `{tag}` of plant `{plant}` does not fit: a unit holds at most 32768 float32 tags"
             )))?;

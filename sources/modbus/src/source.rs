@@ -7,8 +7,8 @@
 //! - a `Batch` per poll: the readings of the tags read (event time = the
 //!   poll's start, UTC ms, the same for every tag of the poll) and a
 //!   `DecodeError` for each tag that could not be read (exception, wrong
-//!   byte count). A tag that fails has no reading in that poll: no value
-//!   is invented, no old value repeated.
+//!   byte count, a unit that timed out). A tag that fails has no reading
+//!   in that poll: no value is invented, no old value repeated.
 //! - `Disconnected` once per outage, when a connection fails or the first
 //!   connection cannot be opened (attempts after that are counted, not
 //!   repeated as events).
@@ -184,9 +184,10 @@ impl Worker {
             if !batch.readings.is_empty() {
                 *last_data_ms = Some(time_ms);
             }
-            if polled.is_ok() {
+            if let Ok(stats) = &polled {
                 // A poll went through: the device is really back.
                 self.backoff.reset();
+                self.metrics.reconnects.increment(stats.reconnects);
             }
             self.send_batch(batch, time_ms).await?;
             if let Err(failure) = polled {

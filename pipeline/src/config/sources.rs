@@ -4,12 +4,15 @@
 //! - `type = "simulator"`: a simulated plant ([`SimulatorConfig`]) with its
 //!   fault schedule in `[[sources.<id>.faults]]`.
 //! - `type = "file"`: replay of a historian export ([`FileSource`]).
+//! - `type = "modbus"`: Modbus TCP devices polled for their register maps
+//!   ([`ModbusConfig`]).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use steamflow_operators::reading::parse_utc_ms;
 use steamflow_simulator::SimulatorConfig;
+use steamflow_source_modbus::{ModbusConfig, PathSegment};
 
 use super::Checker;
 use super::diagnostic::KeyPath;
@@ -23,11 +26,13 @@ pub enum SourceConfig {
     Simulator(SimulatorConfig),
     /// A CSV, JSON Lines or Parquet file of readings.
     File(FileSource),
+    /// Modbus TCP devices, polled.
+    Modbus(ModbusConfig),
 }
 
 impl SourceConfig {
     /// The `type` values a source may have.
-    pub const TYPES: &'static [&'static str] = &["simulator", "file"];
+    pub const TYPES: &'static [&'static str] = &["simulator", "file", "modbus"];
 
     /// Reads the table of a source of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -42,6 +47,7 @@ impl SourceConfig {
                 .deserialize(value, path)
                 .map(SourceConfig::Simulator),
             "file" => collector.deserialize(value, path).map(SourceConfig::File),
+            "modbus" => collector.deserialize(value, path).map(SourceConfig::Modbus),
             _ => return None,
         })
     }
@@ -100,6 +106,34 @@ impl Checker<'_> {
         match source {
             SourceConfig::Simulator(sim) => self.check_simulator(&path, sim),
             SourceConfig::File(file) => self.check_file(&path, file),
+            SourceConfig::Modbus(modbus) => self.check_modbus(&path, modbus),
+        }
+    }
+
+    fn check_modbus(&mut self, path: &KeyPath, modbus: &ModbusConfig) {
+        for issue in modbus.issues(None) {
+            let key = issue
+                .path
+                .iter()
+                .fold(path.clone(), |key, segment| match segment {
+                    PathSegment::Key(name) => key.key(name),
+                    PathSegment::Index(index) => key.index(*index),
+                });
+            self.issue(key, issue.message);
+        }
+        if let Some(plant) = &modbus.plant {
+            self.plant_reference(&path.key("plant"), plant);
+        }
+        for (d, device) in modbus.devices.iter().enumerate() {
+            let device_path = path.key("devices").index(d);
+            if let Some(plant) = &device.plant {
+                self.plant_reference(&device_path.key("plant"), plant);
+            }
+            for (t, tag) in device.tags.iter().enumerate() {
+                if let Some(plant) = &tag.plant {
+                    self.plant_reference(&device_path.key("tags").index(t).key("plant"), plant);
+                }
+            }
         }
     }
 

@@ -551,6 +551,15 @@ pub struct MqttSinkConfig {
     /// for late subscribers (a dashboard showing the current alert state).
     #[serde(default)]
     pub retain: bool,
+    /// QoS 1/2 messages sent before their acknowledgements. Keep it at most
+    /// the broker's limit (mosquitto's `max_inflight_messages`, 20 by
+    /// default): mosquitto acknowledges but drops QoS 1/2 messages beyond it.
+    #[serde(default = "default_max_inflight")]
+    pub max_inflight: u16,
+}
+
+fn default_max_inflight() -> u16 {
+    20
 }
 
 impl MqttSinkConfig {
@@ -561,6 +570,7 @@ impl MqttSinkConfig {
             topic: topic.into(),
             qos: Qos::default(),
             retain: false,
+            max_inflight: default_max_inflight(),
         }
     }
 
@@ -576,6 +586,12 @@ impl MqttSinkConfig {
         match NameTemplate::parse(&self.topic) {
             Err(message) => issues.push(ConfigIssue::new(vec![KeySegment::Key("topic")], message)),
             Ok(_) => check_publish_topic(&self.topic, "topic", &mut issues),
+        }
+        if self.max_inflight == 0 {
+            issues.push(ConfigIssue::new(
+                vec![KeySegment::Key("max_inflight")],
+                "must be at least 1",
+            ));
         }
         issues
     }

@@ -87,12 +87,14 @@ impl MqttSink {
         }
         let topic = NameTemplate::parse(&config.topic)
             .map_err(|message| Error::Config(format!("topic: {message}")))?;
-        let options = connection::options(
+        let mut options = connection::options(
             &config.broker,
             config.broker.client_id(id),
             config.clean_session(),
             None,
         )?;
+        // Validated above: never 0 (rumqttc would panic).
+        options.set_inflight(config.max_inflight.max(1));
         let (client, mut eventloop) = AsyncClient::new(options, REQUEST_CAPACITY);
         eventloop.set_network_options(connection::network_options(&config.broker));
         let metrics = ComponentMetrics::new(id, "mqtt");

@@ -6,13 +6,17 @@
 //! - `type = "file"`: replay of a historian export ([`FileSource`]).
 //! - `type = "modbus"`: Modbus TCP devices polled for their register maps
 //!   ([`ModbusConfig`]).
+//! - `type = "mqtt"`: topics of an MQTT broker ([`MqttSourceConfig`]).
+//! - `type = "http"`: readings POSTed to an ingest endpoint ([`HttpSourceConfig`]).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use steamflow_operators::reading::parse_utc_ms;
 use steamflow_simulator::SimulatorConfig;
+use steamflow_source_http::HttpSourceConfig;
 use steamflow_source_modbus::{ModbusConfig, PathSegment};
+use steamflow_source_mqtt::{KeySegment, MqttSourceConfig};
 
 use super::Checker;
 use super::diagnostic::KeyPath;
@@ -28,11 +32,15 @@ pub enum SourceConfig {
     File(FileSource),
     /// Modbus TCP devices, polled.
     Modbus(ModbusConfig),
+    /// Topics of an MQTT broker, decoded by topic templates and field paths.
+    Mqtt(MqttSourceConfig),
+    /// JSON / NDJSON readings POSTed with a bearer token.
+    Http(HttpSourceConfig),
 }
 
 impl SourceConfig {
     /// The `type` values a source may have.
-    pub const TYPES: &'static [&'static str] = &["simulator", "file", "modbus"];
+    pub const TYPES: &'static [&'static str] = &["simulator", "file", "modbus", "mqtt", "http"];
 
     /// Reads the table of a source of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -48,6 +56,8 @@ impl SourceConfig {
                 .map(SourceConfig::Simulator),
             "file" => collector.deserialize(value, path).map(SourceConfig::File),
             "modbus" => collector.deserialize(value, path).map(SourceConfig::Modbus),
+            "mqtt" => collector.deserialize(value, path).map(SourceConfig::Mqtt),
+            "http" => collector.deserialize(value, path).map(SourceConfig::Http),
             _ => return None,
         })
     }
@@ -107,6 +117,26 @@ impl Checker<'_> {
             SourceConfig::Simulator(sim) => self.check_simulator(&path, sim),
             SourceConfig::File(file) => self.check_file(&path, file),
             SourceConfig::Modbus(modbus) => self.check_modbus(&path, modbus),
+            SourceConfig::Mqtt(mqtt) => {
+                for issue in mqtt.validate() {
+                    let key = issue
+                        .path
+                        .iter()
+                        .fold(path.clone(), |key, segment| match segment {
+                            KeySegment::Key(name) => key.key(name),
+                            KeySegment::Index(index) => key.index(*index),
+                        });
+                    self.issue(key, issue.message);
+                }
+            }
+            SourceConfig::Http(http) => {
+                for issue in http.validate() {
+                    self.issue(path.key(issue.key), issue.message);
+                }
+                if let Some(plant) = &http.plant {
+                    self.plant_reference(&path.key("plant"), plant);
+                }
+            }
         }
     }
 

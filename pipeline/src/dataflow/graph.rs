@@ -18,6 +18,8 @@ use timely::dataflow::operators::Concat;
 use timely::dataflow::operators::core::OkErr;
 use timely::dataflow::{Scope, StreamVec};
 
+use super::analysis::stage::attach;
+use super::analysis::{AnalysisModel, AnalysisStreams};
 use super::dedup::{Deduplicate, ExchangeByRoute};
 use super::ingest::{Ingest, IngestConfig, IngestExt};
 use super::key::KeyRegistry;
@@ -45,6 +47,9 @@ pub struct GraphConfig {
     pub sources_per_worker: usize,
     /// The unit each tag's readings are converted to.
     pub units: Arc<UnitPlan>,
+    /// The analysis stage to attach to the base windows and readings
+    /// ([`super::analysis`]); `None`: the graph ends at the windows.
+    pub analysis: Option<Arc<AnalysisModel>>,
 }
 
 impl Default for GraphConfig {
@@ -64,6 +69,7 @@ impl Default for GraphConfig {
             rollups: vec![minutes(5), minutes(15), minutes(60)],
             sources_per_worker: 1,
             units: Arc::new(UnitPlan::default()),
+            analysis: None,
         }
     }
 }
@@ -116,6 +122,8 @@ pub struct Graph<'scope> {
     pub window_aggregates: WindowCollection<'scope>,
     /// The named streams.
     pub outputs: Outputs<'scope>,
+    /// The analysis streams, when `GraphConfig::analysis` is set.
+    pub analysis: Option<AnalysisStreams<'scope>>,
 }
 
 /// Builds the standard graph in a scope.
@@ -210,15 +218,17 @@ impl<'scope> BuildGraph<'scope> for Scope<'scope, Time> {
         outputs.publish_inserts(names::READINGS, readings.clone())?;
         outputs.publish_inserts(names::DEAD_LETTERS, dead_letters.clone())?;
         outputs.publish(names::WINDOW_AGGREGATES, window_aggregates.clone())?;
-        Ok((
-            ingest,
-            Graph {
-                readings,
-                dead_letters,
-                base_aggregates,
-                window_aggregates,
-                outputs,
-            },
-        ))
+        let mut graph = Graph {
+            readings,
+            dead_letters,
+            base_aggregates,
+            window_aggregates,
+            outputs,
+            analysis: None,
+        };
+        if let Some(model) = config.analysis {
+            graph.analysis = Some(attach(&mut graph, model, config.base_window, lateness)?);
+        }
+        Ok((ingest, graph))
     }
 }

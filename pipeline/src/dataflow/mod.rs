@@ -29,11 +29,13 @@
 //! | [`sink`] | settled delivery, in-memory capture, JSON Lines files |
 //! | [`graph`] | the standard graph wired from the above |
 //! | [`workers`] | `-w/-n/-p/-h`: timely's threads and processes, and a driver |
+//! | [`analysis`] | per plant and window: features, traps, balances, leaks, alerts |
 //!
 //! Operators are extension traits on timely streams and differential
 //! collections, in the style of timely's own: each is usable on its own.
 
 pub mod aggregate;
+pub mod analysis;
 pub mod dedup;
 pub mod graph;
 pub mod ingest;

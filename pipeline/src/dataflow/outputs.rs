@@ -1,9 +1,9 @@
 //! Named output streams: the registry sinks and views subscribe to.
 //!
 //! Every result of the graph is published under a name ([`names`]):
-//! `readings`, `window_aggregates`, `dead_letters` now, and `steam_states`,
-//! `balances`, `trap_statuses`, `leaks`, `losses`, `alerts` as the
-//! analysis lands. A stream is a differential collection of records that
+//! `readings`, `window_aggregates`, `dead_letters` by the standard graph,
+//! and `steam_states`, `balances`, `trap_statuses`, `leaks`, `losses`,
+//! `alerts` by the analysis stage ([`super::analysis::AnalysisStage`]). A stream is a differential collection of records that
 //! implement [`OutputRecord`]; append-only streams (readings, dead letters)
 //! are published as plain timely streams and read as insertions.
 //!
@@ -39,17 +39,17 @@ pub mod names {
     pub const WINDOW_AGGREGATES: &str = "window_aggregates";
     /// Rejected readings with their reason.
     pub const DEAD_LETTERS: &str = "dead_letters";
-    /// Steam states per asset and window (features; not built yet).
+    /// Steam states per asset and window (features; the analysis stage).
     pub const STEAM_STATES: &str = "steam_states";
-    /// Mass and energy balances per plant and window (not built yet).
+    /// Mass and energy balances per plant and window (the analysis stage).
     pub const BALANCES: &str = "balances";
-    /// Trap states (not built yet).
+    /// Trap states per trap and window (the analysis stage).
     pub const TRAP_STATUSES: &str = "trap_statuses";
-    /// Leak detections (not built yet).
+    /// Leak detections per plant and window (the analysis stage).
     pub const LEAKS: &str = "leaks";
-    /// Losses by category (not built yet).
+    /// Losses by plant, window and category (the analysis stage).
     pub const LOSSES: &str = "losses";
-    /// Alerts, firing and resolved (not built yet).
+    /// Alerts, firing and resolved (the analysis stage).
     pub const ALERTS: &str = "alerts";
 }
 

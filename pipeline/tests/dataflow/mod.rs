@@ -2,6 +2,7 @@
 //! duplicates, malformed values, and identical results on any number of
 //! workers and processes.
 
+mod analysis;
 mod harness;
 mod lateness;
 mod properties;

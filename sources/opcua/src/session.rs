@@ -173,22 +173,31 @@ pub(crate) fn describe(endpoints: &[EndpointDescription]) -> String {
         .join(", ")
 }
 
-/// The endpoint matching the configured security, with the host of the configured URL.
+/// The endpoint matching the configured security, reached at the
+/// configured URL: servers often advertise a host name or port that is not
+/// reachable from here (NAT, proxies, containers), so the advertised URL
+/// only identifies the endpoint.
 pub(crate) fn choose(
     endpoints: &[EndpointDescription],
     config: &OpcUaConfig,
 ) -> Result<EndpointDescription, Error> {
-    Client::find_matching_endpoint(
-        endpoints,
-        &config.endpoint_url,
-        config.security_policy.to_opcua(),
-        config.security_mode.to_opcua(),
-    )
-    .ok_or_else(|| Error::NoEndpoint {
-        policy: config.security_policy.as_str(),
-        mode: config.security_mode.as_str(),
-        offered: describe(endpoints),
-    })
+    let policy = config.security_policy.to_opcua();
+    let mode = config.security_mode.to_opcua();
+    endpoints
+        .iter()
+        .find(|e| {
+            e.security_mode == mode
+                && opcua::crypto::SecurityPolicy::from_uri(e.security_policy_uri.as_ref()) == policy
+        })
+        .map(|e| EndpointDescription {
+            endpoint_url: config.endpoint_url.as_str().into(),
+            ..e.clone()
+        })
+        .ok_or_else(|| Error::NoEndpoint {
+            policy: config.security_policy.as_str(),
+            mode: config.security_mode.as_str(),
+            offered: describe(endpoints),
+        })
 }
 
 /// The identity of the config, checked against what the endpoint accepts.

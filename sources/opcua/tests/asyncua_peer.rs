@@ -35,12 +35,14 @@ async fn subscribes_and_polls_with_qualities_and_types() {
         ],
     );
     let mut source = Running::start(config);
-    let tags = ["flow", "pressure", "counter", "trap", "uncertain", "bad"];
+    let tags = ["flow", "pressure", "counter", "trap", "uncertain"];
     let mut seen = Vec::new();
     let events = source
         .until("readings of every tag", |event| {
             seen.push(event.clone());
-            tags.iter().all(|tag| has_tag(&seen, tag, 3))
+            // asyncua sends a bad value without its number, once: the
+            // status does not change afterwards, so no new notification.
+            tags.iter().all(|tag| has_tag(&seen, tag, 3)) && has_tag(&seen, "bad", 1)
         })
         .await;
     assert!(matches!(events[0], SourceEvent::Connected { .. }), "{:?}", events[0]);
@@ -53,7 +55,7 @@ async fn subscribes_and_polls_with_qualities_and_types() {
         };
         assert_eq!(reading.quality, expected, "{reading:?}");
         assert_eq!(reading.plant.as_str(), "test");
-        assert!(reading.value.is_finite(), "{reading:?}");
+        assert_eq!(reading.value.is_finite(), expected != Quality::Bad, "{reading:?}");
     }
     assert!(all.iter().filter(|r| r.tag.as_str() == "bad").all(|r| r.unit.as_ref().map(|u| u.as_str()) == Some("t/h")));
     assert!(all.iter().filter(|r| r.tag.as_str() == "trap").all(|r| r.value == 0.0 || r.value == 1.0));

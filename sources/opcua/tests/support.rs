@@ -339,7 +339,7 @@ pub fn summarize(events: &[SourceEvent]) -> Vec<String> {
             SourceEvent::Batch(b) => format!(
                 "batch: {} readings {:?}, errors {:?}",
                 b.readings.len(),
-                b.readings.iter().take(3).map(|r| (r.tag.to_string(), r.value, r.quality)).collect::<Vec<_>>(),
+                b.readings.iter().take(6).map(|r| (r.tag.to_string(), r.value, r.quality)).collect::<Vec<_>>(),
                 b.errors.iter().map(|e| (e.reason, e.message.clone())).collect::<Vec<_>>()
             ),
             other => format!("{other:?}"),

@@ -4,3 +4,5 @@
 mod calc_batch;
 mod calc_cli;
 mod dataflow;
+mod run_cli;
+mod scenarios;

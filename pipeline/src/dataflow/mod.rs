@@ -61,7 +61,7 @@ pub use key_names::LearnNames;
 pub use outputs::{OutputError, Outputs, names};
 pub use record::{DeadLetter, Flags, KeyedReading, Reason};
 pub use render::OutputRecord;
-pub use sink::{Captured, JsonlSink, LineSink, MemoryLines, Settle};
+pub use sink::{Captured, JsonlSink, LineSink, Live, MemoryLines, RecordSink, Settle, SinkRecord};
 pub use time::{Ticks, Time, WindowSpec, WindowSpecError};
 pub use units::{UnitNormaliser, UnitPlan};
 pub use validate::{

@@ -13,6 +13,13 @@
 //! - [`Outputs::subscribe`] hands consolidated updates, rendered as JSON
 //!   fields, to any [`LineSink`] (the JSON Lines sink; later ClickHouse,
 //!   views);
+//! - [`Outputs::subscribe_records`] hands them to a [`RecordSink`], which
+//!   may render them or put them in typed columns ([`Outputs::columns`]:
+//!   the Parquet sink);
+//! - [`Outputs::subscribe_live`] hands updates over as they arrive,
+//!   before the watermark settles them (the terminal's alerts);
+//! - [`Outputs::settle`] calls back with typed updates, for consumers that
+//!   know the record type (the terminal view, summaries);
 //! - [`Outputs::capture`] collects the typed updates in memory (tests).
 //!
 //! Analysis operators that need a stream as dataflow input take the typed
@@ -28,7 +35,10 @@ use timely::dataflow::StreamVec;
 
 use super::key::{KeyName, KeyRegistry};
 use super::render::OutputRecord;
-use super::sink::{Captured, LineSink, Settle};
+use steamflow_sink_parquet::RowAppender;
+use steamflow_sink_parquet::arrow_types::Field;
+
+use super::sink::{Captured, LineSink, Live, RecordSink, Settle, SinkRecord};
 use super::time::Time;
 
 /// The names of the graph's streams.
@@ -82,16 +92,28 @@ pub enum OutputError {
 /// A published stream, with its record type erased.
 trait Published<'scope> {
     fn record_type(&self) -> &'static str;
-    fn subscribe_lines(
+    fn columns(&self) -> Option<Vec<Field>>;
+    fn subscribe_records(
         &self,
         stream: &str,
         names: Arc<KeyRegistry>,
         learned: Option<StreamVec<'scope, Time, KeyName>>,
-        sink: Box<dyn LineSink>,
+        sink: Box<dyn RecordSink>,
     );
-    /// A `Captured<D>` of the record type, boxed.
-    fn capture_any(&self, stream: &str) -> Box<dyn Any>;
+    fn subscribe_live(&self, stream: &str, names: Arc<KeyRegistry>, sink: Box<dyn RecordSink>);
+    /// Hands the settled updates to `deliver`, a boxed
+    /// `Box<dyn FnMut(Time, &[(D, isize)])>` of the record type; gives it
+    /// back when the type is another.
+    fn settle_any(
+        &self,
+        stream: &str,
+        learned: Option<StreamVec<'scope, Time, KeyName>>,
+        deliver: Box<dyn Any>,
+    ) -> Result<(), Box<dyn Any>>;
 }
+
+/// A typed delivery callback, as [`Published::settle_any`] takes it.
+type Deliver<D> = Box<dyn FnMut(Time, &[(D, isize)])>;
 
 enum Typed<'scope, D: OutputRecord> {
     Updates(VecCollection<'scope, Time, D, isize>),
@@ -141,19 +163,27 @@ impl<'scope, D: OutputRecord> Published<'scope> for Typed<'scope, D> {
         std::any::type_name::<D>()
     }
 
-    fn subscribe_lines(
+    fn columns(&self) -> Option<Vec<Field>> {
+        D::columns()
+    }
+
+    fn subscribe_records(
         &self,
         stream: &str,
         names: Arc<KeyRegistry>,
         learned: Option<StreamVec<'scope, Time, KeyName>>,
-        mut sink: Box<dyn LineSink>,
+        mut sink: Box<dyn RecordSink>,
     ) {
-        let mut line = String::new();
         let deliver = move |time, updates: &[(D, isize)]| {
             for (record, diff) in updates {
-                line.clear();
-                record.write_fields(&names, &mut line);
-                sink.write(time, *diff, &line);
+                sink.write(
+                    time,
+                    *diff,
+                    &Named {
+                        record,
+                        names: &names,
+                    },
+                );
             }
             sink.flush();
         };
@@ -163,12 +193,69 @@ impl<'scope, D: OutputRecord> Published<'scope> for Typed<'scope, D> {
         }
     }
 
-    fn capture_any(&self, stream: &str) -> Box<dyn Any> {
-        let captured = Captured::<D>::default();
-        let into = captured.clone();
-        self.updates()
-            .settle(stream, move |time, updates| into.extend(time, updates));
-        Box::new(captured)
+    fn subscribe_live(&self, stream: &str, names: Arc<KeyRegistry>, mut sink: Box<dyn RecordSink>) {
+        self.updates().live(stream, move |time, updates| {
+            for (record, diff) in updates {
+                sink.write(
+                    time,
+                    *diff,
+                    &Named {
+                        record,
+                        names: &names,
+                    },
+                );
+            }
+            sink.flush();
+        });
+    }
+
+    fn settle_any(
+        &self,
+        stream: &str,
+        learned: Option<StreamVec<'scope, Time, KeyName>>,
+        deliver: Box<dyn Any>,
+    ) -> Result<(), Box<dyn Any>> {
+        let mut deliver = *deliver.downcast::<Deliver<D>>()?;
+        let deliver = move |time, updates: &[(D, isize)]| deliver(time, updates);
+        match learned {
+            Some(learned) => self.updates().settle_after(stream, learned, deliver),
+            None => self.updates().settle(stream, deliver),
+        }
+        Ok(())
+    }
+}
+
+/// A record with the registry that names its keys, as sinks see it.
+struct Named<'a, D> {
+    record: &'a D,
+    names: &'a KeyRegistry,
+}
+
+impl<D: OutputRecord> SinkRecord for Named<'_, D> {
+    fn write_fields(&self, out: &mut String) {
+        self.record.write_fields(self.names, out);
+    }
+
+    fn append_columns(&self, row: &mut RowAppender<'_>) {
+        self.record.append_columns(self.names, row);
+    }
+}
+
+/// Renders records for a [`LineSink`].
+struct Lines {
+    sink: Box<dyn LineSink>,
+    line: String,
+}
+
+impl RecordSink for Lines {
+    fn write(&mut self, time: Time, diff: isize, record: &dyn SinkRecord) {
+        self.line.clear();
+        record.write_fields(&mut self.line);
+        self.sink.write(time, diff, &self.line);
+    }
+
+    fn flush(&mut self) {
+        self.sink.flush();
     }
 }
 
@@ -245,27 +332,76 @@ impl<'scope> Outputs<'scope> {
             })
     }
 
+    /// The typed columns of a stream's records, `None` when the record
+    /// type has none (see [`OutputRecord::columns`]).
+    pub fn columns(&self, name: &str) -> Result<Option<Vec<Field>>, OutputError> {
+        Ok(self.get(name)?.columns())
+    }
+
     /// Sends the stream's consolidated updates, time by time and in record
-    /// order, to `sink` on worker 0.
+    /// order, rendered as JSON fields, to `sink` on worker 0.
     pub fn subscribe(&self, name: &str, sink: Box<dyn LineSink>) -> Result<(), OutputError> {
-        self.get(name)?
-            .subscribe_lines(name, Arc::clone(&self.names), self.learned.clone(), sink);
+        self.subscribe_records(
+            name,
+            Box::new(Lines {
+                sink,
+                line: String::new(),
+            }),
+        )
+    }
+
+    /// Sends the stream's consolidated updates, time by time and in record
+    /// order, to `sink` on worker 0, as records a sink can render or put in
+    /// columns.
+    pub fn subscribe_records(
+        &self,
+        name: &str,
+        sink: Box<dyn RecordSink>,
+    ) -> Result<(), OutputError> {
+        self.get(name)?.subscribe_records(
+            name,
+            Arc::clone(&self.names),
+            self.learned.clone(),
+            sink,
+        );
         Ok(())
+    }
+
+    /// Sends the stream's updates to `sink` on worker 0 as they arrive,
+    /// without waiting for the watermark (see [`Live::live`]).
+    pub fn subscribe_live(&self, name: &str, sink: Box<dyn RecordSink>) -> Result<(), OutputError> {
+        self.get(name)?
+            .subscribe_live(name, Arc::clone(&self.names), sink);
+        Ok(())
+    }
+
+    /// Calls `deliver(time, updates)` on worker 0 with the stream's
+    /// consolidated updates, typed (see [`Settle::settle`]); `D` must be
+    /// the stream's record type.
+    pub fn settle<D: OutputRecord>(
+        &self,
+        name: &str,
+        deliver: impl FnMut(Time, &[(D, isize)]) + 'static,
+    ) -> Result<(), OutputError> {
+        let stream = self.get(name)?;
+        let boxed: Deliver<D> = Box::new(deliver);
+        stream
+            .settle_any(name, self.learned.clone(), Box::new(boxed))
+            .map_err(|_| OutputError::WrongType {
+                name: name.to_owned(),
+                actual: stream.record_type(),
+                asked: std::any::type_name::<D>(),
+            })
     }
 
     /// Collects the stream's consolidated updates in memory (on worker 0;
     /// other workers' captures stay empty).
     pub fn capture<D: OutputRecord>(&self, name: &str) -> Result<Captured<D>, OutputError> {
-        let stream = self.get(name)?;
-        let actual = stream.record_type();
-        stream
-            .capture_any(name)
-            .downcast::<Captured<D>>()
-            .map(|captured| *captured)
-            .map_err(|_| OutputError::WrongType {
-                name: name.to_owned(),
-                actual,
-                asked: std::any::type_name::<D>(),
-            })
+        let captured = Captured::<D>::default();
+        let into = captured.clone();
+        self.settle(name, move |time, updates: &[(D, isize)]| {
+            into.extend(time, updates)
+        })?;
+        Ok(captured)
     }
 }

@@ -1,9 +1,12 @@
-//! How each output record reads as JSON: the fields after `time` and `diff`
-//! on a line of a JSON Lines sink, with plant and tag names resolved.
+//! How each output record reads in a sink: as JSON fields (a line of a
+//! JSON Lines sink, with plant and tag names resolved) and, where the
+//! record type declares them, as typed columns (a row of a Parquet sink).
 
 use std::fmt::Write as _;
 
 use steamflow_operators::reading::format_utc_ms;
+use steamflow_sink_parquet::RowAppender;
+use steamflow_sink_parquet::arrow_types::{DataType, Field, TimeUnit};
 
 use super::aggregate::Aggregate;
 use super::key::{KeyRegistry, TagKey};
@@ -17,6 +20,55 @@ pub trait OutputRecord:
     /// Writes the record's fields as JSON object members (`"a":1,"b":"x"`,
     /// no braces), resolving keys to names through `names`.
     fn write_fields(&self, names: &KeyRegistry, out: &mut String);
+
+    /// The record's typed columns for columnar sinks (Parquet), which put
+    /// their own `time` column first and `diff` last. `None`, the default,
+    /// lets such a sink map the JSON fields of
+    /// [`write_fields`](Self::write_fields) to columns instead.
+    fn columns() -> Option<Vec<Field>>
+    where
+        Self: Sized,
+    {
+        None
+    }
+
+    /// Pushes one value per column of [`columns`](Self::columns), in order.
+    fn append_columns(&self, names: &KeyRegistry, row: &mut RowAppender<'_>) {
+        let _ = (names, row);
+    }
+}
+
+/// A Timestamp(ms, UTC) column.
+pub fn time_column(name: &str, nullable: bool) -> Field {
+    Field::new(
+        name,
+        DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+        nullable,
+    )
+}
+
+/// The `plant`, `tag` and `key` columns of a keyed record (names null
+/// when this process never saw the key).
+fn key_columns() -> [Field; 3] {
+    [
+        Field::new("plant", DataType::Utf8, true),
+        Field::new("tag", DataType::Utf8, true),
+        Field::new("key", DataType::Utf8, false),
+    ]
+}
+
+/// Pushes the values of [`key_columns`].
+pub fn append_key(row: &mut RowAppender<'_>, names: &KeyRegistry, key: TagKey) {
+    match names.lookup(key) {
+        Some(entry) => row.str(entry.plant.as_str()).str(entry.tag.as_str()),
+        None => row.null().null(),
+    };
+    row.str(&key.to_string());
+}
+
+/// Milliseconds as the signed value of a timestamp column.
+fn ms(time_ms: u64) -> i64 {
+    i64::try_from(time_ms).unwrap_or(i64::MAX)
 }
 
 /// Appends a JSON string literal.
@@ -86,6 +138,26 @@ impl OutputRecord for KeyedReading {
         }
         out.push(']');
     }
+
+    fn columns() -> Option<Vec<Field>> {
+        let mut fields = key_columns().to_vec();
+        fields.extend([
+            time_column("event_time", false),
+            Field::new("value", DataType::Float64, false),
+            Field::new("quality", DataType::Utf8, false),
+            Field::new("flags", DataType::Utf8, false),
+        ]);
+        Some(fields)
+    }
+
+    fn append_columns(&self, names: &KeyRegistry, row: &mut RowAppender<'_>) {
+        append_key(row, names, self.key);
+        let flags: Vec<&str> = self.flags.iter().map(|reason| reason.code()).collect();
+        row.time_ms(ms(self.time_ms))
+            .f64(self.value)
+            .str(self.quality.as_str())
+            .str(&flags.join(","));
+    }
 }
 
 impl OutputRecord for DeadLetter {
@@ -100,6 +172,27 @@ impl OutputRecord for DeadLetter {
             self.quality, self.reason
         );
         json_f64(out, self.detail);
+    }
+
+    fn columns() -> Option<Vec<Field>> {
+        let mut fields = key_columns().to_vec();
+        fields.extend([
+            time_column("event_time", false),
+            Field::new("value", DataType::Float64, false),
+            Field::new("quality", DataType::Utf8, false),
+            Field::new("reason", DataType::Utf8, false),
+            Field::new("detail", DataType::Float64, false),
+        ]);
+        Some(fields)
+    }
+
+    fn append_columns(&self, names: &KeyRegistry, row: &mut RowAppender<'_>) {
+        append_key(row, names, self.key);
+        row.time_ms(ms(self.time_ms))
+            .f64(self.value)
+            .str(self.quality.as_str())
+            .str(self.reason.code())
+            .f64(self.detail);
     }
 }
 
@@ -127,6 +220,41 @@ impl OutputRecord for (WindowKey, Aggregate) {
             ",\"first_ms\":{},\"last_ms\":{}",
             agg.first_ms, agg.last_ms
         );
+    }
+
+    fn columns() -> Option<Vec<Field>> {
+        let mut fields = key_columns().to_vec();
+        fields.extend([
+            Field::new("window", DataType::Utf8, false),
+            time_column("window_start", false),
+            time_column("window_end", false),
+            Field::new("count", DataType::UInt64, false),
+        ]);
+        for name in ["sum", "mean", "min", "max", "first", "last"] {
+            fields.push(Field::new(name, DataType::Float64, false));
+        }
+        fields.extend([
+            time_column("first_time", false),
+            time_column("last_time", false),
+        ]);
+        Some(fields)
+    }
+
+    fn append_columns(&self, names: &KeyRegistry, row: &mut RowAppender<'_>) {
+        let (window, agg) = self;
+        append_key(row, names, window.key);
+        row.str(&window.spec.label())
+            .time_ms(ms(window.start_ms))
+            .time_ms(ms(window.end_ms()))
+            .u64(agg.count)
+            .f64(agg.sum)
+            .f64(agg.mean())
+            .f64(agg.min)
+            .f64(agg.max)
+            .f64(agg.first_value)
+            .f64(agg.last_value)
+            .time_ms(ms(agg.first_ms))
+            .time_ms(ms(agg.last_ms));
     }
 }
 

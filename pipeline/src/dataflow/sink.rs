@@ -2,13 +2,13 @@
 //! worker; an in-memory capture for tests and a JSON Lines file writer.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use differential_dataflow::collection::vec::Collection as VecCollection;
 use differential_dataflow::consolidation::consolidate;
+use steamflow_sink_jsonl::{JsonlDir, RenderedWriter, SinkError, render_line};
+use steamflow_sink_parquet::RowAppender;
 use timely::container::CapacityContainerBuilder;
 use timely::dataflow::StreamVec;
 use timely::dataflow::channels::pact::{Exchange, Pipeline};
@@ -106,6 +106,49 @@ impl<'scope, D: differential_dataflow::ExchangeData> Settle<'scope, D>
     }
 }
 
+/// Delivers a collection's updates as they arrive (see [`Live::live`]).
+pub trait Live<D> {
+    /// Gathers all updates on worker 0 and calls `deliver(time, updates)`
+    /// for each batch as soon as it arrives, its updates consolidated and
+    /// sorted within the batch — without waiting for the frontier to pass
+    /// the time. Times may repeat and arrive out of order, and a later
+    /// batch may retract what an earlier one asserted; in exchange nothing
+    /// waits for a watermark. For consumers that must react at once (the
+    /// terminal, alert channels) to updates that are final when made, such
+    /// as per-reading alerts.
+    fn live<F>(self, name: &str, deliver: F)
+    where
+        F: FnMut(Time, &[(D, isize)]) + 'static;
+}
+
+impl<D: differential_dataflow::ExchangeData> Live<D> for VecCollection<'_, Time, D, isize> {
+    fn live<F>(self, name: &str, mut deliver: F)
+    where
+        F: FnMut(Time, &[(D, isize)]) + 'static,
+    {
+        let mut updates: Vec<(D, isize)> = Vec::new();
+        self.inner.sink(
+            Exchange::new(|_: &(D, Time, isize)| 0),
+            &format!("Live({name})"),
+            move |(input, _frontier)| {
+                input.for_each_stamp(|capability, data| {
+                    let Some(time) = capability.least().copied() else {
+                        return;
+                    };
+                    updates.clear();
+                    for batch in data {
+                        updates.extend(batch.drain(..).map(|(record, _, diff)| (record, diff)));
+                    }
+                    consolidate(&mut updates);
+                    if !updates.is_empty() {
+                        deliver(time, &updates);
+                    }
+                });
+            },
+        );
+    }
+}
+
 /// Updates captured in memory: `(record, time, diff)`, in delivery order.
 #[derive(Debug)]
 pub struct Captured<D> {
@@ -162,6 +205,22 @@ impl<D: OutputRecord> Captured<D> {
     }
 }
 
+/// A record of any stream, as a sink sees it: with its key names bound.
+pub trait SinkRecord {
+    /// Its JSON fields (see [`OutputRecord::write_fields`]).
+    fn write_fields(&self, out: &mut String);
+    /// Its typed columns (see [`OutputRecord::append_columns`]).
+    fn append_columns(&self, row: &mut RowAppender<'_>);
+}
+
+/// Receives a stream's settled updates as records.
+pub trait RecordSink: 'static {
+    /// One update: its time, diff and record.
+    fn write(&mut self, time: Time, diff: isize, record: &dyn SinkRecord);
+    /// The updates of one time are complete.
+    fn flush(&mut self);
+}
+
 /// Receives a stream's settled updates, rendered as JSON fields.
 pub trait LineSink: 'static {
     /// One update: its time, diff and the record's JSON fields (no braces).
@@ -170,16 +229,18 @@ pub trait LineSink: 'static {
     fn flush(&mut self);
 }
 
-/// Writes one JSON object per update and line: `{"time":…,"diff":…,<fields>}`.
+/// Writes one JSON object per update and line, `{"time":…,<fields>,"diff":…}`,
+/// to `<dir>/<stream>.jsonl` through the JSON Lines sink's
+/// [`RenderedWriter`], so that every stream file has one layout.
 ///
 /// Created on every worker but opened only on worker 0, where the updates
 /// arrive. An I/O error stops the writer (and is kept for
 /// [`JsonlSink::error`]); it never stops the graph.
 pub struct JsonlSink {
     path: PathBuf,
-    writer: Option<BufWriter<File>>,
+    writer: Option<RenderedWriter>,
     error: Arc<Mutex<Option<String>>>,
-    line: String,
+    members: String,
 }
 
 impl JsonlSink {
@@ -189,10 +250,10 @@ impl JsonlSink {
         let path = dir.join(format!("{stream}.jsonl"));
         let error = Arc::new(Mutex::new(None));
         let writer = if open {
-            match std::fs::create_dir_all(dir).and_then(|()| File::create(&path)) {
-                Ok(file) => Some(BufWriter::new(file)),
+            match JsonlDir::create(dir).and_then(|dir| dir.rendered(stream)) {
+                Ok(writer) => Some(writer),
                 Err(e) => {
-                    set_error(&error, &path, &e);
+                    set_error(&error, &e);
                     None
                 }
             }
@@ -203,7 +264,7 @@ impl JsonlSink {
             path,
             writer,
             error,
-            line: String::new(),
+            members: String::new(),
         }
     }
 
@@ -218,9 +279,20 @@ impl JsonlSink {
     }
 }
 
-fn set_error(slot: &Mutex<Option<String>>, path: &Path, error: &std::io::Error) {
+fn set_error(slot: &Mutex<Option<String>>, error: &SinkError) {
     if let Ok(mut slot) = slot.lock() {
-        slot.get_or_insert_with(|| format!("{}: {error}", path.display()));
+        slot.get_or_insert_with(|| error.to_string());
+    }
+}
+
+/// The members of an update's line: its time, then the record's fields.
+fn time_and_fields(members: &mut String, time: Time, fields: &str) {
+    use std::fmt::Write as _;
+    members.clear();
+    let _ = write!(members, "\"time\":{time}");
+    if !fields.is_empty() {
+        members.push(',');
+        members.push_str(fields);
     }
 }
 
@@ -229,12 +301,9 @@ impl LineSink for JsonlSink {
         let Some(writer) = &mut self.writer else {
             return;
         };
-        self.line.clear();
-        use std::fmt::Write as _;
-        let _ = write!(self.line, "{{\"time\":{time},\"diff\":{diff},{fields}}}");
-        self.line.push('\n');
-        if let Err(e) = writer.write_all(self.line.as_bytes()) {
-            set_error(&self.error, &self.path, &e);
+        time_and_fields(&mut self.members, time, fields);
+        if let Err(e) = writer.append(&self.members, diff as i64) {
+            set_error(&self.error, &e);
             self.writer = None;
         }
     }
@@ -243,7 +312,7 @@ impl LineSink for JsonlSink {
         if let Some(writer) = &mut self.writer
             && let Err(e) = writer.flush()
         {
-            set_error(&self.error, &self.path, &e);
+            set_error(&self.error, &e);
             self.writer = None;
         }
     }
@@ -268,7 +337,9 @@ impl MemoryLines {
 impl LineSink for MemoryLines {
     fn write(&mut self, time: Time, diff: isize, fields: &str) {
         if let Ok(mut lines) = self.lines.lock() {
-            lines.push(format!("{{\"time\":{time},\"diff\":{diff},{fields}}}"));
+            let mut members = String::new();
+            time_and_fields(&mut members, time, fields);
+            lines.push(render_line(&members, diff as i64));
         }
     }
 

@@ -51,7 +51,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let sources = sources_of(&config, args.realtime_factor)?;
     if args.check {
-        crate::run::plan::Plan::new(&config)?;
+        crate::run::plan::Plan::new(&config, &crate::dataflow::KeyRegistry::new())?;
         check_sources(&sources)?;
         println!(
             "{}: ok — {}; every source opens",

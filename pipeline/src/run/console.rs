@@ -351,6 +351,18 @@ fn text(record: &Map<String, Value>, keys: &[&str]) -> String {
     field(record, keys).map(plain).unwrap_or_default()
 }
 
+/// An alert's message without the `FIRING [high] rule/plant/asset: `
+/// preamble that repeats the other columns.
+pub fn alert_message(message: &str) -> &str {
+    let has_preamble = ["FIRING [", "RESOLVED [", "REPEAT ["]
+        .iter()
+        .any(|p| message.starts_with(p));
+    match message.split_once(": ") {
+        Some((_, rest)) if has_preamble => rest,
+        _ => message,
+    }
+}
+
 /// An alert as one line: `06:22:00Z FIRING   HIGH     trap_failed  north/t_digester  message`.
 pub fn alert_line(record: &Map<String, Value>) -> String {
     let state = text(record, &["kind", "state", "status"]).to_uppercase();
@@ -358,16 +370,9 @@ pub fn alert_line(record: &Map<String, Value>) -> String {
     let rule = text(record, &["rule", "rule_id", "name"]);
     let plant = text(record, &["plant"]);
     let asset = text(record, &["asset", "asset_id", "subject", "tag"]);
-    let at = text(
-        record,
-        &[
-            "at_utc",
-            "time_utc",
-            "event_time_utc",
-            "window_end_utc",
-            "since_utc",
-        ],
-    );
+    let at = field(record, &["event_time", "time", "window_end"])
+        .and_then(Value::as_i64)
+        .map_or_else(String::new, short_utc);
     let message = text(record, &["message", "summary", "description"]);
     let place = match (plant.is_empty(), asset.is_empty()) {
         (false, false) => format!("{plant}/{asset}"),
@@ -375,18 +380,23 @@ pub fn alert_line(record: &Map<String, Value>) -> String {
         (true, _) => asset,
     };
     let mut line = format!("{at} {state:<9} {severity:<8} {rule}  {place}");
+    let message = alert_message(&message);
     if !message.is_empty() {
         line.push_str("  ");
-        line.push_str(&message);
+        line.push_str(message);
     }
     line.trim().to_owned()
 }
 
 /// Sends a stream's updates to the view (worker 0; elsewhere nothing arrives).
+///
+/// A live stream may assert the same record again (an analysis replayed
+/// over late data): each distinct record is shown once.
 pub struct ConsoleStream {
     stream: String,
     tx: Option<Sender<ConsoleEvent>>,
     json: bool,
+    shown: std::collections::HashSet<String>,
 }
 
 impl ConsoleStream {
@@ -396,6 +406,7 @@ impl ConsoleStream {
             stream: stream.to_owned(),
             tx,
             json,
+            shown: std::collections::HashSet::new(),
         }
     }
 }
@@ -407,6 +418,9 @@ impl RecordSink for ConsoleStream {
         };
         let mut fields = String::new();
         record.write_fields(&mut fields);
+        if diff > 0 && !self.shown.insert(fields.clone()) {
+            return;
+        }
         let event = ConsoleEvent::Update {
             stream: self.stream.clone(),
             time,
@@ -454,9 +468,10 @@ mod tests {
     #[test]
     fn alerts_print_as_one_line_and_retractions_not_at_all() {
         let record = json!({
-            "rule": "trap_failed", "severity": "high", "state": "firing",
-            "plant": "north", "asset": "t_digester", "message": "blown open",
-            "at_utc": "2025-01-06 06:22:00Z"
+            "rule": "trap_failed", "severity": "high", "kind": "firing",
+            "plant": "north", "asset": "t_digester",
+            "message": "FIRING [high] trap_failed/north/t_digester: blown open",
+            "event_time": 1_736_144_520_000_i64
         });
         let Value::Object(record) = record else {
             unreachable!()
@@ -465,7 +480,8 @@ mod tests {
             alert_line(&record),
             "2025-01-06 06:22:00Z FIRING    HIGH     trap_failed  north/t_digester  blown open"
         );
-        let fields = r#""rule":"x","state":"resolved""#;
+        assert_eq!(alert_message("a: b"), "a: b");
+        let fields = r#""rule":"x","kind":"resolved""#;
         assert!(render_update("alerts", 0, -1, fields, false).is_none());
         assert!(
             render_update("alerts", 0, 1, fields, false)

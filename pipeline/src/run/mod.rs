@@ -166,7 +166,8 @@ pub fn execute(
     sources: Vec<NamedSource>,
     options: &RunOptions,
 ) -> anyhow::Result<RunReport> {
-    let plan = Plan::new(config)?;
+    let registry = KeyRegistry::new();
+    let plan = Plan::new(config, &registry)?;
     let peers = options.workers.peers();
     let local = usize::from(options.workers.process) * usize::from(options.workers.workers);
     let local = local..local + usize::from(options.workers.workers);
@@ -228,8 +229,6 @@ pub fn execute(
             }),
         ));
     }
-    let registry = KeyRegistry::new();
-    plan.register_routes(&registry);
     for (plant_id, plant) in &config.plants {
         // Every process knows every bound tag's name, wherever it is read.
         let plant_id = PlantId::from(plant_id.as_str());

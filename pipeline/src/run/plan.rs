@@ -14,24 +14,30 @@
 //! `out_of_orderness_secs` and `allowed_lateness_secs` of any window, so
 //! that no window closes earlier or forgets sooner than configured.
 //!
-//! Validation rules follow the plant model: design limits
-//! ([`Plant::design_limits`]) scaled by `[validation.range]`; rate limits
-//! by measurand (a flow's as a share of its capacity); a steam temperature
-//! checked against saturation at the pressure measured on the same asset;
-//! `[[validation.overrides]]` replace limits or switch rules off per tag.
-
-use std::collections::BTreeMap;
+//! Validation rules follow the plant model: design limits scaled by
+//! `[validation.range]` and the saturation check of steam temperatures
+//! ([`ValidationConfig::add_plant`]); rate limits by measurand (a flow's as
+//! a share of its capacity), outliers, flatlines and gaps from
+//! `[validation]`; `[[validation.overrides]]` replace limits or switch
+//! rules off per tag. Readings are converted to their tag's unit
+//! ([`UnitPlan`]), and the analysis stage runs on every plant
+//! ([`AnalysisModel`]).
 
 use anyhow::{Context, bail};
-use steamflow_operators::plant::{AssetKind, LimitFactors, Measurand, Plant};
-use steamflow_operators::reading::{PlantId, Tag};
+use steamflow_operators::plant::{LimitFactors, Measurand};
+use steamflow_operators::reading::PlantId;
+
+use std::sync::Arc;
 
 use crate::config::validation::{Action, RuleName, TagOverride};
 use crate::config::windows::{WindowConfig, WindowKind};
 use crate::config::{Config, SourceConfig};
+use crate::dataflow::analysis::AnalysisModel;
+use crate::dataflow::plant_rules::PlantRuleOptions;
+use crate::dataflow::units::UnitPlan;
 use crate::dataflow::{
-    FlatlineRule, GraphConfig, KeyRegistry, OutlierRule, Reason, SaturationRule, TagKey, TagRules,
-    Ticks, ValidationConfig, WindowSpec,
+    FlatlineRule, GraphConfig, KeyRegistry, OutlierRule, Reason, TagKey, TagRules, Ticks,
+    ValidationConfig, WindowSpec,
 };
 
 /// A `[windows.<id>]` as a family of the dataflow.
@@ -50,15 +56,16 @@ pub struct Plan {
     pub graph: GraphConfig,
     /// Every configured window with its family, in config order.
     pub windows: Vec<NamedWindow>,
-    /// Tag pairs routed together (temperature with its pressure), per plant.
-    pub routes: Vec<(PlantId, Tag, Tag)>,
     /// The sample interval the outlier window is counted in [ms].
     pub sample_interval_ms: u64,
 }
 
 impl Plan {
-    /// The plan of a config, or why the dataflow cannot run it.
-    pub fn new(config: &Config) -> anyhow::Result<Plan> {
+    /// The plan of a config, or why the dataflow cannot run it. Routes
+    /// each steam temperature with its pressure tag in `registry`: call it
+    /// in every process with that process's registry, before the dataflow
+    /// sees a reading.
+    pub fn new(config: &Config, registry: &KeyRegistry) -> anyhow::Result<Plan> {
         let (base, windows) = window_families(config)?;
         let base_ms = u64::from(base.size_ms);
         let mut graph = GraphConfig {
@@ -83,22 +90,21 @@ impl Plan {
             .rollup_plan()
             .context("the windows cannot be computed from the base window")?;
         let sample_interval_ms = sample_interval(config);
-        let (validation, routes) = validation_rules(config, sample_interval_ms);
-        graph.validation = validation;
+        graph.validation = validation_rules(config, registry, sample_interval_ms);
+        let mut units = UnitPlan::default();
+        for (id, plant) in &config.plants {
+            units.add_plant(&PlantId::from(id.as_str()), plant);
+        }
+        graph.units = Arc::new(units);
+        if !config.plants.is_empty() {
+            let model = AnalysisModel::from_config(config).context("the analysis stage")?;
+            graph.analysis = Some(Arc::new(model));
+        }
         Ok(Plan {
             graph,
             windows,
-            routes,
             sample_interval_ms,
         })
-    }
-
-    /// Declares the routed pairs in a registry: call it in every process
-    /// before the dataflow sees a reading.
-    pub fn register_routes(&self, registry: &KeyRegistry) {
-        for (plant, tag, with) in &self.routes {
-            registry.route_with(plant, tag, with);
-        }
     }
 
     /// The family a configured window names.
@@ -163,18 +169,14 @@ fn sample_interval(config: &Config) -> u64 {
         .max(1)
 }
 
-/// The dataflow's validation rules for every bound tag, and the pairs of
-/// tags the saturation check compares.
+/// The dataflow's validation rules for every bound tag: the plant model's
+/// (limits, saturation pairs routed in `registry`), then the config's.
 fn validation_rules(
     config: &Config,
+    registry: &KeyRegistry,
     sample_interval_ms: u64,
-) -> (ValidationConfig, Vec<(PlantId, Tag, Tag)>) {
+) -> ValidationConfig {
     let rules = &config.validation;
-    let mut validation = ValidationConfig {
-        reject: rejecting_reasons(config),
-        ..ValidationConfig::default()
-    };
-    let mut routes = Vec::new();
     let factors = LimitFactors {
         flow_capacity_factor: rules.range.flow_capacity_factor,
         pressure_design_factor: rules.range.pressure_design_factor,
@@ -195,50 +197,47 @@ fn validation_rules(
         .stale
         .enabled
         .then_some(rules.stale.max_gap_secs * 1000);
+    let mut validation = ValidationConfig {
+        reject: rejecting_reasons(config),
+        ..ValidationConfig::default()
+    };
+    let options = PlantRuleOptions {
+        factors,
+        saturation_below_k: rules.saturation.below_saturation_k,
+        max_pair_age_ms: (2 * sample_interval_ms).max(5_000),
+    };
     for (plant_id, plant) in &config.plants {
-        let plant_name = PlantId::from(plant_id.as_str());
-        let pairs = saturation_pairs(plant);
+        validation.add_plant(registry, &PlantId::from(plant_id.as_str()), plant, &options);
         for (binding, limits) in plant.design_limits(&factors) {
             let key = TagKey::of(plant_id, binding.tag);
-            let capacity = limits.max / factors.flow_capacity_factor.max(f64::MIN_POSITIVE);
-            let mut tag_rules = TagRules {
-                limits: rules.range.enabled.then_some((limits.min, limits.max)),
-                max_rate_per_s: rules
-                    .rate_of_change
-                    .enabled
-                    .then(|| max_rate(config, binding.measurand, capacity))
-                    .flatten(),
-                saturation: None,
-                outlier,
-                flatline,
-                max_gap_ms,
+            let Some(tag_rules) = validation.tags.get_mut(&key) else {
+                continue;
             };
-            if rules.saturation.enabled
-                && let Some(pressure) = pairs.get(binding.tag)
-            {
-                tag_rules.saturation = Some(SaturationRule {
-                    pressure: TagKey::of(plant_id, pressure),
-                    below_k: rules.saturation.below_saturation_k,
-                    above_k: Some(rules.saturation.above_saturation_k),
-                    max_pair_age_ms: (2 * sample_interval_ms).max(5_000),
-                });
-                routes.push((
-                    plant_name.clone(),
-                    Tag::from(binding.tag),
-                    Tag::from(*pressure),
-                ));
+            let capacity = limits.max / factors.flow_capacity_factor.max(f64::MIN_POSITIVE);
+            if !rules.range.enabled {
+                tag_rules.limits = None;
             }
+            if !rules.saturation.enabled {
+                tag_rules.saturation = None;
+            }
+            tag_rules.max_rate_per_s = rules
+                .rate_of_change
+                .enabled
+                .then(|| max_rate(config, binding.measurand, capacity))
+                .flatten();
+            tag_rules.outlier = outlier;
+            tag_rules.flatline = flatline;
+            tag_rules.max_gap_ms = max_gap_ms;
             for o in rules
                 .overrides
                 .iter()
                 .filter(|o| applies(o, plant_id, binding.tag))
             {
-                apply_override(&mut tag_rules, o);
+                apply_override(tag_rules, o);
             }
-            validation.tags.insert(key, tag_rules);
         }
     }
-    (validation, routes)
+    validation
 }
 
 /// The reasons whose rule's action is `reject`.
@@ -273,34 +272,6 @@ fn max_rate(config: &Config, measurand: Measurand, capacity: f64) -> Option<f64>
             .then(|| capacity * rate.max_flow_pct_per_s / 100.0),
         Measurand::AcousticLevel | Measurand::WindSpeed => None,
     }
-}
-
-/// Steam temperature tags with the pressure tag of the same asset.
-fn saturation_pairs(plant: &Plant) -> BTreeMap<&str, &str> {
-    let bindings = plant.tag_bindings();
-    let mut pairs = BTreeMap::new();
-    for temperature in bindings
-        .iter()
-        .filter(|b| b.measurand == Measurand::SteamTemperature)
-    {
-        // Only assets whose temperature is of the steam at the measured
-        // pressure: a boiler's or header's outlet, a consumer's inlet.
-        if !matches!(
-            temperature.asset_kind,
-            AssetKind::Boiler | AssetKind::Header | AssetKind::Consumer
-        ) {
-            continue;
-        }
-        let pressure = bindings.iter().find(|b| {
-            b.measurand == Measurand::Pressure
-                && b.asset_kind == temperature.asset_kind
-                && b.asset_index == temperature.asset_index
-        });
-        if let Some(pressure) = pressure {
-            pairs.insert(temperature.tag, pressure.tag);
-        }
-    }
-    pairs
 }
 
 fn applies(o: &TagOverride, plant: &str, tag: &str) -> bool {
@@ -340,7 +311,7 @@ mod tests {
 
     #[test]
     fn the_default_windows_make_a_one_minute_base_with_rollups() {
-        let plan = Plan::new(&demo()).unwrap();
+        let plan = Plan::new(&demo(), &KeyRegistry::new()).unwrap();
         assert_eq!(
             plan.graph.base_window,
             WindowSpec::tumbling(60_000).unwrap()
@@ -356,7 +327,8 @@ mod tests {
     #[test]
     fn every_bound_tag_gets_its_design_limits_and_temperatures_their_pressure() {
         let config = demo();
-        let plan = Plan::new(&config).unwrap();
+        let registry = KeyRegistry::new();
+        let plan = Plan::new(&config, &registry).unwrap();
         let tags: usize = config.plants.values().map(|p| p.tag_bindings().len()).sum();
         assert_eq!(plan.graph.validation.tags.len(), tags);
         let pressure = plan.graph.validation.tags[&TagKey::of("north", "north.hp.pressure")];
@@ -369,12 +341,16 @@ mod tests {
             saturation.pressure,
             TagKey::of("north", "north.hp.pressure")
         );
-        assert!(
-            plan.routes
-                .iter()
-                .any(|(_, t, p)| t.as_str() == "north.hp.temperature"
-                    && p.as_str() == "north.hp.pressure")
-        );
+        // The pair meets on one worker.
+        let route = |tag: &str| {
+            let tag = steamflow_operators::reading::Tag::from(tag);
+            registry
+                .intern(&PlantId::from("north"), &tag)
+                .unwrap()
+                .route
+        };
+        assert_eq!(route("north.hp.temperature"), route("north.hp.pressure"));
+        assert!(plan.graph.analysis.is_some());
         let flow = plan.graph.validation.tags[&TagKey::of("north", "north.b1.flow")];
         // 20 %/s of a 12 t/h boiler.
         assert!((flow.max_rate_per_s.unwrap() - 2400.0).abs() < 1e-6);
@@ -388,7 +364,7 @@ mod tests {
             "{DEMO_CONFIG}\n[[validation.overrides]]\ntags = [\"north.b1.flow\"]\nmax = 15000.0\ndisable = [\"outlier\", \"stale\"]\n"
         );
         let config = Config::from_toml(&text, "demo", &env::process_env).unwrap();
-        let plan = Plan::new(&config).unwrap();
+        let plan = Plan::new(&config, &KeyRegistry::new()).unwrap();
         let flow = plan.graph.validation.tags[&TagKey::of("north", "north.b1.flow")];
         assert_eq!(flow.limits, Some((0.0, 15000.0)));
         assert!(flow.outlier.is_none() && flow.flatline.is_none() && flow.max_gap_ms.is_none());
@@ -399,12 +375,12 @@ mod tests {
         let text = DEMO_CONFIG.to_owned()
             + "\n[windows.1m]\nkind = \"tumbling\"\nsize_secs = 60\n[windows.90s]\nkind = \"tumbling\"\nsize_secs = 90\n";
         let config = Config::from_toml(&text, "demo", &env::process_env).unwrap();
-        let error = Plan::new(&config).unwrap_err();
+        let error = Plan::new(&config, &KeyRegistry::new()).unwrap_err();
         assert!(format!("{error:#}").contains("windows.90s"), "{error:#}");
         let text = DEMO_CONFIG.to_owned()
             + "\n[windows.1m]\nkind = \"tumbling\"\nsize_secs = 60\n[windows.avg]\nkind = \"sliding\"\nsize_secs = 600\n";
         let config = Config::from_toml(&text, "demo", &env::process_env).unwrap();
-        let plan = Plan::new(&config).unwrap();
+        let plan = Plan::new(&config, &KeyRegistry::new()).unwrap();
         assert_eq!(
             plan.window("avg"),
             WindowSpec::hopping(600_000, 60_000).ok()

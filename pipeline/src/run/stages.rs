@@ -1,6 +1,8 @@
-//! The stages a run builds on the standard graph, each publishing its
-//! results as named streams: the aggregates of each configured window
-//! (`window_aggregates.<id>`), and the analysis stage.
+//! The streams a run publishes on top of the standard graph (which
+//! attaches the analysis stage itself, from [`GraphConfig::analysis`]):
+//! the aggregates of each configured window, `window_aggregates.<id>`.
+//!
+//! [`GraphConfig::analysis`]: crate::dataflow::GraphConfig::analysis
 
 use crate::config::Config;
 use crate::dataflow::Graph;

@@ -290,7 +290,7 @@ fn leaks(out: &mut String, collected: &Collected, plant: &str, currency: &str) {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {:<14} {} kg/h{diameter}, {} kW, {} {currency}/year; found by {}, confidence {:.2}, priority {:.2}, since {}",
+            "  {:<14} {} kg/h{diameter}, {} kW, {} {currency}/year; found by {}, confidence {:.2}, priority {:.0}/100, since {}",
             text(leak, "location"),
             amount(num(leak, "size_kg_h").unwrap_or(0.0)),
             num(leak, "energy_kw").map_or_else(|| "?".to_owned(), amount),
@@ -403,7 +403,7 @@ fn alerts(out: &mut String, collected: &Collected, plant: &str) {
             text(event, "rule"),
             if asset.is_empty() { "(plant)" } else { asset },
             if now { "FIRING " } else { "resolved" },
-            text(event, "message"),
+            super::console::alert_message(text(event, "message")),
         );
     }
 }

@@ -112,10 +112,13 @@ impl Checker<'_> {
             SourceConfig::File(file) => self.check_file(&path, file),
             SourceConfig::Mqtt(mqtt) => {
                 for issue in mqtt.validate() {
-                    let key = issue.path.iter().fold(path.clone(), |key, segment| match segment {
-                        KeySegment::Key(name) => key.key(name),
-                        KeySegment::Index(index) => key.index(*index),
-                    });
+                    let key = issue
+                        .path
+                        .iter()
+                        .fold(path.clone(), |key, segment| match segment {
+                            KeySegment::Key(name) => key.key(name),
+                            KeySegment::Index(index) => key.index(*index),
+                        });
                     self.issue(key, issue.message);
                 }
             }

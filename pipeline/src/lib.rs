@@ -6,3 +6,5 @@
 pub mod calc;
 pub mod cli;
 pub mod config;
+pub mod dataflow;
+pub mod run;

@@ -16,20 +16,30 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Simulate the built-in demo plant through the whole graph and summarise what it found.
+    Demo(cli::demo::DemoArgs),
+    /// Run a config: its sources through the dataflow graph into its sinks.
+    Run(cli::run::RunArgs),
     /// Steam-table and steam-system calculations (IAPWS-IF97, leaks, heat loss, economics).
     Calc(cli::calc::CalcArgs),
     /// Check a config file and report every error with its key and line.
     Validate(cli::validate::ValidateArgs),
     /// Simulate a plant (with faults) and write its readings and a replay config.
     Simulate(cli::simulate::SimulateArgs),
+    /// Replay readings through the dataflow graph (development harness).
+    #[command(hide = true)]
+    DevReplay(cli::dataflow_dev::DevReplayArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Demo(args) => cli::demo::run(args),
+        Command::Run(args) => cli::run::run(args),
         Command::Calc(args) => cli::calc::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Simulate(args) => cli::simulate::run(args),
+        Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {
         Ok(code) => code,

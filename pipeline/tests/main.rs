@@ -3,3 +3,6 @@
 
 mod calc_batch;
 mod calc_cli;
+mod dataflow;
+mod run_cli;
+mod scenarios;

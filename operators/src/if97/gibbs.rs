@@ -7,7 +7,7 @@
 //! Units: p [MPa], T [K], as in [`Props`].
 
 use super::constants::R;
-use super::props::Props;
+use super::props::{Caloric, Props};
 
 /// The derivatives of γ that table 12 combines, each multiplied by the
 /// powers of π and τ of its derivatives. The ideal part's π-derivatives
@@ -52,5 +52,21 @@ pub(crate) fn props(p: f64, t: f64, g: &Reduced) -> Props {
         cp: -R * g.tau2_g_tautau,
         cv: R * (-g.tau2_g_tautau - coupling * coupling / (1.0 - g.pi2_gr_pipi)),
         w: w2.sqrt(),
+    }
+}
+
+/// h, s and their derivatives for Newton iterations in (p, T), from the
+/// same relations: with πγ_π = 1 + πγʳ_π and πτγ_πτ = τπγʳ_πτ (the ideal
+/// part has no cross term), ∂h/∂p = (RT/p)·τπγʳ_πτ and
+/// ∂s/∂p = −(R/p)(1 + πγʳ_π − τπγʳ_πτ).
+#[inline(always)]
+pub(crate) fn caloric(p: f64, t: f64, g: &Reduced) -> Caloric {
+    let rt = R * t;
+    Caloric {
+        h: rt * g.tau_g_tau,
+        s: R * (g.tau_g_tau - g.gamma),
+        cp: -R * g.tau2_g_tautau,
+        dh_dp: rt / p * g.tau_pi_gr_pitau,
+        ds_dp: -R / p * (1.0 + g.pi_gr_pi - g.tau_pi_gr_pitau),
     }
 }

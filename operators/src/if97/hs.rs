@@ -19,9 +19,10 @@ mod roots;
 use self::coefficients::*;
 use super::constants::{P_MAX, P_MAX_5, PC, RHOC, T_13, T_25, T_B23_MAX, T_MAX, T_MIN, TC};
 use super::error::{If97Error, Result, finite};
-use super::props::Props;
+use super::props::{Caloric, Props};
 use super::region3_backward::newton::{self, Limits, Linearised};
-use super::region3_backward::{Given, S_C, p3sat_s, power_sum, refine, t3_ps, v3_ps};
+use super::region3_backward::{Given, S_C, p3sat_s, refine, t3_ps, v3_ps};
+use super::series::power_series;
 use super::state::{Point, Region, saturated_props};
 use super::{boundaries, region1, region2, region3, region3_vpt, region4, region5};
 
@@ -51,13 +52,13 @@ const H_B23: (f64, f64) = (2.563_592_004e3, 2.812_942_061e3);
 /// p3a(h,s), SR4-04(2014) eq. 1: p/99 MPa = Σ n (η − 1.01)^I (σ − 0.750)^J,
 /// η = h/2300 kJ/kg, σ = s/4.4 kJ/(kg K).
 fn p3a_hs(h: f64, s: f64) -> f64 {
-    99.0 * power_sum(&P3A_HS, h / 2300.0 - 1.01, s / 4.4 - 0.750)
+    99.0 * power_series!(P3A_HS, h / 2300.0 - 1.01, s / 4.4 - 0.750)
 }
 
 /// p3b(h,s), SR4-04(2014) eq. 2: 16.6 MPa/p = Σ n (η − 0.681)^I (σ − 0.792)^J,
 /// η = h/2800 kJ/kg, σ = s/5.3 kJ/(kg K).
 fn p3b_hs(h: f64, s: f64) -> f64 {
-    16.6 / power_sum(&P3B_HS, h / 2800.0 - 0.681, s / 5.3 - 0.792)
+    16.6 / power_series!(P3B_HS, h / 2800.0 - 0.681, s / 5.3 - 0.792)
 }
 
 /// Backward p3(h,s) with the 3a/3b choice by s = s_c (SR4-04(2014) section 3.1).
@@ -70,7 +71,7 @@ fn p3_hs(h: f64, s: f64) -> f64 {
 /// σ = s/3.8 kJ/(kg K).
 fn h1_saturated_liquid(s: f64) -> f64 {
     let sigma = s / 3.8;
-    1700.0 * power_sum(&H1_SAT_LIQUID, sigma - 1.09, sigma + 0.366e-4)
+    1700.0 * power_series!(H1_SAT_LIQUID, sigma - 1.09, sigma + 0.366e-4)
 }
 
 /// h'3a(s), the saturated-liquid line of region 3, SR4-04(2014) eq. 4, for
@@ -78,7 +79,7 @@ fn h1_saturated_liquid(s: f64) -> f64 {
 /// σ = s/3.8 kJ/(kg K).
 fn h3a_saturated_liquid(s: f64) -> f64 {
     let sigma = s / 3.8;
-    1700.0 * power_sum(&H3A_SAT_LIQUID, sigma - 1.09, sigma + 0.366e-4)
+    1700.0 * power_series!(H3A_SAT_LIQUID, sigma - 1.09, sigma + 0.366e-4)
 }
 
 /// h''2ab(s), the saturated-vapour line of subregions 2a and 2b,
@@ -86,7 +87,7 @@ fn h3a_saturated_liquid(s: f64) -> f64 {
 /// ln(h/2800 kJ/kg) = Σ n (1/σ1 − 0.513)^I (σ2 − 0.524)^J,
 /// σ1 = s/5.21 kJ/(kg K), σ2 = s/9.2 kJ/(kg K).
 fn h2ab_saturated_vapour(s: f64) -> f64 {
-    2800.0 * power_sum(&H2AB_SAT_VAPOUR, 5.21 / s - 0.513, s / 9.2 - 0.524).exp()
+    2800.0 * power_series!(H2AB_SAT_VAPOUR, 5.21 / s - 0.513, s / 9.2 - 0.524).exp()
 }
 
 /// h''2c3b(s), the saturated-vapour line of subregions 2c and 3b,
@@ -94,7 +95,7 @@ fn h2ab_saturated_vapour(s: f64) -> f64 {
 /// (h/2800 kJ/kg)^(1/4) = Σ n (σ − 1.02)^I (σ − 0.726)^J, σ = s/5.9 kJ/(kg K).
 fn h2c3b_saturated_vapour(s: f64) -> f64 {
     let sigma = s / 5.9;
-    2800.0 * power_sum(&H2C3B_SAT_VAPOUR, sigma - 1.02, sigma - 0.726).powi(4)
+    2800.0 * power_series!(H2C3B_SAT_VAPOUR, sigma - 1.02, sigma - 0.726).powi(4)
 }
 
 /// hB13(s), the boundary between regions 1 and 3 (T = 623.15 K),
@@ -102,21 +103,21 @@ fn h2c3b_saturated_vapour(s: f64) -> f64 {
 /// h/1700 kJ/kg = Σ n (σ − 0.884)^I (σ − 0.864)^J, σ = s/3.8 kJ/(kg K).
 fn h_b13(s: f64) -> f64 {
     let sigma = s / 3.8;
-    1700.0 * power_sum(&H_B13, sigma - 0.884, sigma - 0.864)
+    1700.0 * power_series!(H_B13, sigma - 0.884, sigma - 0.864)
 }
 
 /// TB23(h,s), the temperature of the boundary between regions 2 and 3,
 /// SR4-04(2014) eq. 8: T/900 K = Σ n (η − 0.727)^I (σ − 0.864)^J,
 /// η = h/3000 kJ/kg, σ = s/5.3 kJ/(kg K).
 fn t_b23_hs(h: f64, s: f64) -> f64 {
-    900.0 * power_sum(&T_B23, h / 3000.0 - 0.727, s / 5.3 - 0.864)
+    900.0 * power_series!(T_B23, h / 3000.0 - 0.727, s / 5.3 - 0.864)
 }
 
 /// Tsat(h,s), the temperature of wet steam, SR4-04(2014) eq. 9, for
 /// s ≥ s''(623.15 K): T/550 K = Σ n (η − 0.119)^I (σ − 1.07)^J,
 /// η = h/2800 kJ/kg, σ = s/9.2 kJ/(kg K).
 fn t_sat_hs(h: f64, s: f64) -> f64 {
-    550.0 * power_sum(&T_SAT_HS, h / 2800.0 - 0.119, s / 9.2 - 1.07)
+    550.0 * power_series!(T_SAT_HS, h / 2800.0 - 0.119, s / 9.2 - 1.07)
 }
 
 /// Where a search for an (h, s) state starts or continues.
@@ -304,10 +305,10 @@ const H_SCALE_MIN: f64 = 10.0;
 const S_SCALE_MIN: f64 = 0.1;
 
 /// Newton iteration in (p, T) on a (p, T) region's forward equation until it
-/// reproduces (h, s). The p-derivatives are forward differences; cp and cp/T
-/// are the exact T-derivatives.
+/// reproduces (h, s), with the exact Jacobian: ∂h/∂p, ∂s/∂p from the Gibbs
+/// energy, ∂h/∂T = cp and ∂s/∂T = cp/T.
 fn refine_pt(
-    forward: fn(f64, f64) -> Props,
+    forward: fn(f64, f64) -> Caloric,
     h: f64,
     s: f64,
     start: [f64; 2],
@@ -317,13 +318,11 @@ fn refine_pt(
     let s_scale = s.abs().max(S_SCALE_MIN);
     newton::solve(start, limits, |[p, t]| {
         let at = forward(p, t);
-        let dp = 1e-6 * p;
-        let nudged = forward(p + dp, t);
         Some(Linearised {
             r: [(at.h - h) / h_scale, (at.s - s) / s_scale],
             jacobian: [
-                [(nudged.h - at.h) / dp / h_scale, at.cp / h_scale],
-                [(nudged.s - at.s) / dp / s_scale, at.cp / t / s_scale],
+                [at.dh_dp / h_scale, at.cp / h_scale],
+                [at.ds_dp / s_scale, at.cp / t / s_scale],
             ],
         })
     })
@@ -333,7 +332,7 @@ fn refine_pt(
 /// Why an iteration in a (p, T) region failed: the state lies above its
 /// 100 MPa isobar (between `t_lo` and `t_hi`), or the iteration did not converge.
 fn failure(
-    forward: fn(f64, f64) -> Props,
+    forward: fn(f64, f64) -> Caloric,
     h: f64,
     s: f64,
     region: &str,
@@ -349,7 +348,7 @@ fn failure(
 
 /// Region 1: p from SR2-01 p1(h,s), T from T1(p,h), then Newton.
 fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
-    let lowest = region1::props(P_MAX, T_MIN).s;
+    let lowest = region1::caloric(P_MAX, T_MIN).s;
     if s < lowest {
         return Err(If97Error::OutOfRange {
             quantity: S_NAME,
@@ -364,8 +363,8 @@ fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
         hi: [300.0, 700.0],
         max_rel_step: [0.5, 0.05],
     };
-    let (p, t) = refine_pt(region1::props, h, s, start, &limits)
-        .ok_or_else(|| failure(region1::props, h, s, "region 1", (T_MIN, T_13)))?;
+    let (p, t) = refine_pt(region1::caloric, h, s, start, &limits)
+        .ok_or_else(|| failure(region1::caloric, h, s, "region 1", (T_MIN, T_13)))?;
     let here = Point::PT {
         region: Region::R1,
         p,
@@ -398,7 +397,7 @@ fn solve_region1(h: f64, s: f64) -> Result<Verdict> {
 /// Region 2: p from SR2-01 p2(h,s), T from T2(p,h), then Newton; states
 /// beyond the 1073.15 K isotherm go to region 5.
 fn solve_region2(h: f64, s: f64) -> Result<Verdict> {
-    if s > S_VAPOUR_273 && h < region2::props(region4::psat(T_MIN), T_MIN).h {
+    if s > S_VAPOUR_273 && h < region2::h(region4::psat(T_MIN), T_MIN) {
         // Below h''(273.15 K) no vapour state at p < psat(273.15 K) is as warm as 273.15 K.
         return Err(below_273(h, s));
     }
@@ -415,8 +414,8 @@ fn solve_region2(h: f64, s: f64) -> Result<Verdict> {
         hi: [300.0, 1200.0],
         max_rel_step: [0.5, 0.05],
     };
-    let (p, t) = refine_pt(region2::props, h, s, start, &limits)
-        .ok_or_else(|| failure(region2::props, h, s, "region 2", (T_B23_MAX, T_25)))?;
+    let (p, t) = refine_pt(region2::caloric, h, s, start, &limits)
+        .ok_or_else(|| failure(region2::caloric, h, s, "region 2", (T_B23_MAX, T_25)))?;
     let here = Some(Point::PT {
         region: Region::R2,
         p,
@@ -458,7 +457,7 @@ fn solve_region2(h: f64, s: f64) -> Result<Verdict> {
 /// The pressure where the 1073.15 K isotherm of region 2 has entropy s, if
 /// it is at most 100 MPa.
 fn pressure_on_1073_k(s: f64) -> Option<f64> {
-    let entropy = |ln_p: f64| Ok(region2::props(ln_p.exp(), T_25).s - s);
+    let entropy = |ln_p: f64| Ok(region2::caloric(ln_p.exp(), T_25).s - s);
     // s falls as p rises along an isotherm.
     let (lo, hi) = (1e-15_f64.ln(), P_MAX.ln());
     roots::bracketed(entropy, hi, lo, 1e-14)
@@ -471,10 +470,10 @@ fn pressure_on_1073_k(s: f64) -> Option<f64> {
 fn beyond_1073_k(h: f64, s: f64) -> bool {
     // Along the isotherm h falls as p rises, so nothing below its 100 MPa
     // enthalpy can be beyond it: most region 2 states skip the search.
-    if h <= region2::props(P_MAX, T_25).h {
+    if h <= region2::h(P_MAX, T_25) {
         return false;
     }
-    pressure_on_1073_k(s).is_some_and(|p| h > region2::props(p, T_25).h)
+    pressure_on_1073_k(s).is_some_and(|p| h > region2::h(p, T_25))
 }
 
 /// Region 5 (no backward equation exists): start from the 1073.15 K
@@ -492,18 +491,18 @@ fn solve_region5(h: f64, s: f64) -> Result<Verdict> {
     let p_edge = pressure_on_1073_k(s)
         .ok_or_else(out_of_region5)?
         .min(P_MAX_5);
-    let heated = |t: f64| Ok(region5::props(p_edge, t).h - h);
+    let heated = |t: f64| Ok(region5::h(p_edge, t) - h);
     let t0 = roots::bracketed(heated, T_25, T_MAX * 1.2, 1e-12)
         .ok()
         .flatten()
         .unwrap_or(T_MAX);
-    let p0 = p_edge * ((region5::props(p_edge, t0).s - s) / super::constants::R).exp();
+    let p0 = p_edge * ((region5::caloric(p_edge, t0).s - s) / super::constants::R).exp();
     let limits = Limits {
         lo: [1e-15, 1000.0],
         hi: [80.0, 2800.0],
         max_rel_step: [0.5, 0.1],
     };
-    let (p, t) = refine_pt(region5::props, h, s, [p0, t0], &limits).ok_or_else(out_of_region5)?;
+    let (p, t) = refine_pt(region5::caloric, h, s, [p0, t0], &limits).ok_or_else(out_of_region5)?;
     if p > P_MAX_5 * (1.0 + EDGE) || t > T_MAX * (1.0 + EDGE) {
         return Err(out_of_region5());
     }

@@ -4,7 +4,7 @@
 //! Units: p [MPa], T [K], h [kJ/kg], s [kJ/(kg K)].
 
 use super::constants::R;
-use super::props::Props;
+use super::props::{Caloric, Props};
 use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing pressure p* of eq. 7 [MPa].
@@ -53,8 +53,23 @@ const GIBBS: [Term; 34] = [
 /// ∂γ/∂τ rows: the enthalpy needs only these.
 const GIBBS_TAU: [Term; 30] = d_db(&GIBBS);
 
-/// All properties from the Gibbs free energy (eq. 7, tables 3 and 4).
-pub(crate) fn props(p: f64, t: f64) -> Props {
+/// γ and its derivatives in the reduced form of table 4 (each multiplied by
+/// the powers of π and τ of its derivatives): πγ_π, π²γ_ππ, τγ_τ, τ²γ_ττ
+/// and πτγ_πτ.
+#[derive(Clone, Copy)]
+struct Reduced {
+    gamma: f64,
+    pi_g_pi: f64,
+    pi2_g_pipi: f64,
+    tau_g_tau: f64,
+    tau2_g_tautau: f64,
+    pi_tau_g_pitau: f64,
+}
+
+/// γ of eq. 7 and its derivatives at (p, T). Inlined, so that a caller that
+/// needs only some of them evaluates only those sums.
+#[inline(always)]
+fn reduced(p: f64, t: f64) -> Reduced {
     let pi = p / P_STAR;
     let tau = T_STAR / t;
     // Bases of the series: x = 7.1 − π and y = τ − 1.222, both ≥ 1 in region 1.
@@ -63,29 +78,52 @@ pub(crate) fn props(p: f64, t: f64) -> Props {
     let x_pow = Powers::<1, 33>::new(x);
     let y_pow = Powers::<42, 18>::with_inverse(y, y_inv);
     let g = sums(&GIBBS, |i| x_pow.get(i), |j| y_pow.get(j));
-    // Table 4 in reduced form: πγ_π, π²γ_ππ, τγ_τ, τ²γ_ττ and πτγ_πτ; the
-    // derivative of (7.1 − π)^I brings a factor −1 per π-derivative.
+    // The derivative of (7.1 − π)^I brings a factor −1 per π-derivative.
     let (pix, tay) = (pi / x, tau * y_inv);
-    let pi_g_pi = -pix * g.si;
-    let pi2_g_pipi = pix * pix * g.sii;
-    let tau_g_tau = tay * g.sj;
-    let tau2_g_tautau = tay * tay * g.sjj;
-    let pi_tau_g_pitau = -pix * tay * g.sij;
+    Reduced {
+        gamma: g.s0,
+        pi_g_pi: -pix * g.si,
+        pi2_g_pipi: pix * pix * g.sii,
+        tau_g_tau: tay * g.sj,
+        tau2_g_tautau: tay * tay * g.sjj,
+        pi_tau_g_pitau: -pix * tay * g.sij,
+    }
+}
 
+/// All properties from the Gibbs free energy (eq. 7, tables 3 and 4).
+pub(crate) fn props(p: f64, t: f64) -> Props {
+    let g = reduced(p, t);
     let rt = R * t;
-    let coupling = pi_g_pi - pi_tau_g_pitau;
-    let w2 = 1000.0 * rt * pi_g_pi * pi_g_pi / (coupling * coupling / tau2_g_tautau - pi2_g_pipi);
+    let coupling = g.pi_g_pi - g.pi_tau_g_pitau;
+    let w2 = 1000.0 * rt * g.pi_g_pi * g.pi_g_pi
+        / (coupling * coupling / g.tau2_g_tautau - g.pi2_g_pipi);
     Props {
         p,
         t,
         // R·T/p is in kJ/(kg MPa) = 10⁻³ m³/kg.
-        v: rt / p * pi_g_pi / 1000.0,
-        u: rt * (tau_g_tau - pi_g_pi),
-        h: rt * tau_g_tau,
-        s: R * (tau_g_tau - g.s0),
-        cp: -R * tau2_g_tautau,
-        cv: R * (-tau2_g_tautau + coupling * coupling / pi2_g_pipi),
+        v: rt / p * g.pi_g_pi / 1000.0,
+        u: rt * (g.tau_g_tau - g.pi_g_pi),
+        h: rt * g.tau_g_tau,
+        s: R * (g.tau_g_tau - g.gamma),
+        cp: -R * g.tau2_g_tautau,
+        cv: R * (-g.tau2_g_tautau + coupling * coupling / g.pi2_g_pipi),
         w: w2.sqrt(),
+    }
+}
+
+/// h, s and their derivatives for Newton iterations in (p, T), from
+/// table 4: with v = (RT/p)·πγ_π and (∂v/∂T)_p = (R/p)(πγ_π − πτγ_πτ),
+/// ∂h/∂p = (RT/p)·πτγ_πτ and ∂s/∂p = −(R/p)(πγ_π − πτγ_πτ).
+#[inline]
+pub(crate) fn caloric(p: f64, t: f64) -> Caloric {
+    let g = reduced(p, t);
+    let rt = R * t;
+    Caloric {
+        h: rt * g.tau_g_tau,
+        s: R * (g.tau_g_tau - g.gamma),
+        cp: -R * g.tau2_g_tautau,
+        dh_dp: rt / p * g.pi_tau_g_pitau,
+        ds_dp: -R / p * (g.pi_g_pi - g.pi_tau_g_pitau),
     }
 }
 
@@ -206,7 +244,7 @@ mod tests {
     use super::*;
     use crate::if97::region4::psat;
     use crate::if97::test_support::{
-        Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
+        Row, TABLE_TOLERANCE, assert_caloric, assert_identities, assert_rel, assert_row,
     };
     use proptest::prelude::*;
 
@@ -249,6 +287,21 @@ mod tests {
         for row in &TABLE_5 {
             assert_row(props, row);
             assert_rel("fast h", h(row.p, row.t), row.h, TABLE_TOLERANCE);
+        }
+    }
+
+    /// The Newton derivatives agree with the property set and with
+    /// central differences in p.
+    #[test]
+    fn caloric_matches_props() {
+        for (p, t) in [
+            (3.0, 300.0),
+            (80.0, 300.0),
+            (3.0, 500.0),
+            (100.0, 623.15),
+            (0.1, 273.15),
+        ] {
+            assert_caloric(props, caloric, p, t);
         }
     }
 

@@ -7,7 +7,7 @@
 use super::boundaries::{b2bc_p, h2ab};
 use super::constants::R;
 use super::gibbs;
-use super::props::Props;
+use super::props::{Caloric, Props};
 use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing temperature T* of eq. 15 [K]; the reducing pressure p* is 1 MPa.
@@ -108,7 +108,13 @@ const RESIDUAL_METASTABLE: [Term; 13] = [
 
 /// All properties from the Gibbs free energy (eq. 15, tables 10 and 11).
 pub(crate) fn props(p: f64, t: f64) -> Props {
-    from_gibbs::<43, 25, 59>(p, t, &IDEAL, &RESIDUAL)
+    gibbs::props(p, t, &reduced::<43, 25, 59>(p, t, &IDEAL, &RESIDUAL))
+}
+
+/// h, s and their derivatives for Newton iterations in (p, T) ([`gibbs::caloric`]).
+#[inline]
+pub(crate) fn caloric(p: f64, t: f64) -> Caloric {
+    gibbs::caloric(p, t, &reduced::<43, 25, 59>(p, t, &IDEAL, &RESIDUAL))
 }
 
 /// Specific enthalpy only, the fast path: h = R·T·τ·(γ°_τ + γʳ_τ), and since
@@ -127,18 +133,25 @@ pub(crate) fn h(p: f64, t: f64) -> f64 {
 /// Metastable vapour (eq. 18, tables 16 and 17), valid for p ≤ 10 MPa
 /// between the saturated-vapour line and the 5 % equilibrium-moisture line.
 pub(crate) fn props_metastable(p: f64, t: f64) -> Props {
-    from_gibbs::<13, 6, 17>(p, t, &IDEAL_METASTABLE, &RESIDUAL_METASTABLE)
+    gibbs::props(
+        p,
+        t,
+        &reduced::<13, 6, 17>(p, t, &IDEAL_METASTABLE, &RESIDUAL_METASTABLE),
+    )
 }
 
-/// The properties of R7-97(2012) table 12 (see [`gibbs`]) from an ideal part and a residual
-/// part of the form Σ n·π^I·(τ − 0.5)^J, π = p/(1 MPa), τ = T*/T.
-/// `PI` and `X` bound the exponents of π and of τ − 0.5.
-fn from_gibbs<const K: usize, const PI: usize, const X: usize>(
+/// The reduced derivatives of γ (R7-97(2012) table 12, see [`gibbs`]) from
+/// an ideal part and a residual part of the form Σ n·π^I·(τ − 0.5)^J,
+/// π = p/(1 MPa), τ = T*/T. `PI` and `X` bound the exponents of π and of
+/// τ − 0.5. Inlined, so that a caller that needs only some of them
+/// evaluates only those sums.
+#[inline(always)]
+fn reduced<const K: usize, const PI: usize, const X: usize>(
     p: f64,
     t: f64,
     ideal: &[Term; 9],
     residual: &[Term; K],
-) -> Props {
+) -> gibbs::Reduced {
     let tau = T_STAR / t;
     let x = tau - 0.5;
     let tau_pow = Powers::<6, 4>::with_inverse(tau, t * (1.0 / T_STAR));
@@ -149,18 +162,14 @@ fn from_gibbs<const K: usize, const PI: usize, const X: usize>(
     // The residual sums are in powers of x = τ − 0.5: each τ-derivative
     // brings a factor τ/x.
     let tx = tau / x;
-    gibbs::props(
-        p,
-        t,
-        &gibbs::Reduced {
-            gamma: p.ln() + id.s0 + re.s0,
-            pi_gr_pi: re.si,
-            pi2_gr_pipi: re.sii,
-            tau_pi_gr_pitau: tx * re.sij,
-            tau_g_tau: id.sj + tx * re.sj,
-            tau2_g_tautau: id.sjj + tx * tx * re.sjj,
-        },
-    )
+    gibbs::Reduced {
+        gamma: p.ln() + id.s0 + re.s0,
+        pi_gr_pi: re.si,
+        pi2_gr_pipi: re.sii,
+        tau_pi_gr_pitau: tx * re.sij,
+        tau_g_tau: id.sj + tx * re.sj,
+        tau2_g_tautau: id.sjj + tx * tx * re.sjj,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -611,7 +620,7 @@ mod tests {
     use crate::if97::boundaries::b23_p;
     use crate::if97::region4::psat;
     use crate::if97::test_support::{
-        Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
+        Row, TABLE_TOLERANCE, assert_caloric, assert_identities, assert_rel, assert_row,
     };
     use proptest::prelude::*;
 
@@ -695,6 +704,21 @@ mod tests {
     fn table_18_metastable_vapour() {
         for row in &TABLE_18 {
             assert_row(props_metastable, row);
+        }
+    }
+
+    /// The Newton derivatives agree with the property set and with
+    /// central differences in p.
+    #[test]
+    fn caloric_matches_props() {
+        for (p, t) in [
+            (0.0035, 300.0),
+            (0.0035, 700.0),
+            (30.0, 700.0),
+            (100.0, 1073.15),
+            (16.5, 623.15),
+        ] {
+            assert_caloric(props, caloric, p, t);
         }
     }
 

@@ -12,19 +12,11 @@ use self::coefficients::*;
 use self::newton::{Limits, Linearised};
 use super::error::{If97Error, Result};
 use super::region3;
+use super::series::power_series;
 
 /// Critical specific entropy [kJ/(kg K)], the boundary between subregions
 /// 3a and 3b in (p, s) (SR3-03(2014) section 3.1) and in (h, s) (SR4-04).
 pub(crate) const S_C: f64 = 4.412_021_482_234_76;
-
-/// Σ n_i x^I_i y^J_i, the form of every SR3-03 and SR4-04 backward equation
-/// once its reduced, shifted variables x and y are formed.
-pub(crate) fn power_sum(terms: &[(i32, i32, f64)], x: f64, y: f64) -> f64 {
-    terms
-        .iter()
-        .map(|&(i, j, n)| n * x.powi(i) * y.powi(j))
-        .sum()
-}
 
 /// Enthalpy on the boundary between subregions 3a and 3b [kJ/kg],
 /// SR3-03(2014) eq. 1: h3ab(p) = n1 + n2 π + n3 π² + n4 π³, π = p/1 MPa.
@@ -37,49 +29,49 @@ pub(crate) fn h3ab(p: f64) -> f64 {
 /// T3a(p,h), SR3-03(2014) eq. 2: T/760 K = Σ n (π + 0.240)^I (η − 0.615)^J,
 /// π = p/100 MPa, η = h/2300 kJ/kg.
 fn t3a_ph(p: f64, h: f64) -> f64 {
-    760.0 * power_sum(&T3A_PH, p / 100.0 + 0.240, h / 2300.0 - 0.615)
+    760.0 * power_series!(T3A_PH, p / 100.0 + 0.240, h / 2300.0 - 0.615)
 }
 
 /// T3b(p,h), SR3-03(2014) eq. 3: T/860 K = Σ n (π + 0.298)^I (η − 0.720)^J,
 /// π = p/100 MPa, η = h/2800 kJ/kg.
 fn t3b_ph(p: f64, h: f64) -> f64 {
-    860.0 * power_sum(&T3B_PH, p / 100.0 + 0.298, h / 2800.0 - 0.720)
+    860.0 * power_series!(T3B_PH, p / 100.0 + 0.298, h / 2800.0 - 0.720)
 }
 
 /// v3a(p,h), SR3-03(2014) eq. 4: v/0.0028 m³/kg = Σ n (π + 0.128)^I (η − 0.727)^J,
 /// π = p/100 MPa, η = h/2100 kJ/kg.
 fn v3a_ph(p: f64, h: f64) -> f64 {
-    0.0028 * power_sum(&V3A_PH, p / 100.0 + 0.128, h / 2100.0 - 0.727)
+    0.0028 * power_series!(V3A_PH, p / 100.0 + 0.128, h / 2100.0 - 0.727)
 }
 
 /// v3b(p,h), SR3-03(2014) eq. 5: v/0.0088 m³/kg = Σ n (π + 0.0661)^I (η − 0.720)^J,
 /// π = p/100 MPa, η = h/2800 kJ/kg.
 fn v3b_ph(p: f64, h: f64) -> f64 {
-    0.0088 * power_sum(&V3B_PH, p / 100.0 + 0.0661, h / 2800.0 - 0.720)
+    0.0088 * power_series!(V3B_PH, p / 100.0 + 0.0661, h / 2800.0 - 0.720)
 }
 
 /// T3a(p,s), SR3-03(2014) eq. 6: T/760 K = Σ n (π + 0.240)^I (σ − 0.703)^J,
 /// π = p/100 MPa, σ = s/4.4 kJ/(kg K).
 fn t3a_ps(p: f64, s: f64) -> f64 {
-    760.0 * power_sum(&T3A_PS, p / 100.0 + 0.240, s / 4.4 - 0.703)
+    760.0 * power_series!(T3A_PS, p / 100.0 + 0.240, s / 4.4 - 0.703)
 }
 
 /// T3b(p,s), SR3-03(2014) eq. 7: T/860 K = Σ n (π + 0.760)^I (σ − 0.818)^J,
 /// π = p/100 MPa, σ = s/5.3 kJ/(kg K).
 fn t3b_ps(p: f64, s: f64) -> f64 {
-    860.0 * power_sum(&T3B_PS, p / 100.0 + 0.760, s / 5.3 - 0.818)
+    860.0 * power_series!(T3B_PS, p / 100.0 + 0.760, s / 5.3 - 0.818)
 }
 
 /// v3a(p,s), SR3-03(2014) eq. 8: v/0.0028 m³/kg = Σ n (π + 0.187)^I (σ − 0.755)^J,
 /// π = p/100 MPa, σ = s/4.4 kJ/(kg K).
 fn v3a_ps(p: f64, s: f64) -> f64 {
-    0.0028 * power_sum(&V3A_PS, p / 100.0 + 0.187, s / 4.4 - 0.755)
+    0.0028 * power_series!(V3A_PS, p / 100.0 + 0.187, s / 4.4 - 0.755)
 }
 
 /// v3b(p,s), SR3-03(2014) eq. 9: v/0.0088 m³/kg = Σ n (π + 0.298)^I (σ − 0.816)^J,
 /// π = p/100 MPa, σ = s/5.3 kJ/(kg K).
 fn v3b_ps(p: f64, s: f64) -> f64 {
-    0.0088 * power_sum(&V3B_PS, p / 100.0 + 0.298, s / 5.3 - 0.816)
+    0.0088 * power_series!(V3B_PS, p / 100.0 + 0.298, s / 5.3 - 0.816)
 }
 
 /// Backward T(p,h) with the 3a/3b choice by h3ab(p) (SR3-03(2014) section 2.1).
@@ -119,7 +111,7 @@ pub(crate) fn v3_ps(p: f64, s: f64) -> f64 {
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn p3sat_h(h: f64) -> f64 {
     let eta = h / 2600.0;
-    22.0 * power_sum(&P3SAT_H, eta - 1.02, eta - 0.608)
+    22.0 * power_series!(P3SAT_H, eta - 1.02, eta - 0.608)
 }
 
 /// Saturation pressure of region 3 from the saturated entropy, SR3-03(2014)
@@ -127,7 +119,7 @@ pub(crate) fn p3sat_h(h: f64) -> f64 {
 /// p/22 MPa = Σ n (σ − 1.03)^I (σ − 0.699)^J, σ = s/5.2 kJ/(kg K).
 pub(crate) fn p3sat_s(s: f64) -> f64 {
     let sigma = s / 5.2;
-    22.0 * power_sum(&P3SAT_S, sigma - 1.03, sigma - 0.699)
+    22.0 * power_series!(P3SAT_S, sigma - 1.03, sigma - 0.699)
 }
 
 /// The pair of properties a region 3 state is sought from.

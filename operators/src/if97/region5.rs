@@ -5,7 +5,7 @@
 
 use super::constants::R;
 use super::gibbs;
-use super::props::Props;
+use super::props::{Caloric, Props};
 use super::series::{Powers, Term, d_db, series, sums};
 
 /// Reducing temperature T* of eq. 32 [K]; the reducing pressure p* is 1 MPa.
@@ -40,23 +40,31 @@ const RESIDUAL_TAU: [Term; 6] = d_db(&RESIDUAL);
 /// All properties from the Gibbs free energy (eq. 32, tables 37 and 38),
 /// with the relations of table 39, the same as region 2's ([`gibbs`]).
 pub(crate) fn props(p: f64, t: f64) -> Props {
+    gibbs::props(p, t, &reduced(p, t))
+}
+
+/// h, s and their derivatives for Newton iterations in (p, T) ([`gibbs::caloric`]).
+#[inline]
+pub(crate) fn caloric(p: f64, t: f64) -> Caloric {
+    gibbs::caloric(p, t, &reduced(p, t))
+}
+
+/// The reduced derivatives of γ of eq. 32 (see [`gibbs::Reduced`]).
+#[inline(always)]
+fn reduced(p: f64, t: f64) -> gibbs::Reduced {
     let tau = T_STAR / t;
     let tau_pow = Powers::<4, 10>::with_inverse(tau, t / T_STAR);
     let pi_pow = Powers::<1, 4>::new(p);
     let id = sums(&IDEAL, |_| 1.0, |j| tau_pow.get(j));
     let re = sums(&RESIDUAL, |i| pi_pow.get(i), |j| tau_pow.get(j));
-    gibbs::props(
-        p,
-        t,
-        &gibbs::Reduced {
-            gamma: p.ln() + id.s0 + re.s0,
-            pi_gr_pi: re.si,
-            pi2_gr_pipi: re.sii,
-            tau_pi_gr_pitau: re.sij,
-            tau_g_tau: id.sj + re.sj,
-            tau2_g_tautau: id.sjj + re.sjj,
-        },
-    )
+    gibbs::Reduced {
+        gamma: p.ln() + id.s0 + re.s0,
+        pi_gr_pi: re.si,
+        pi2_gr_pipi: re.sii,
+        tau_pi_gr_pitau: re.sij,
+        tau_g_tau: id.sj + re.sj,
+        tau2_g_tautau: id.sjj + re.sjj,
+    }
 }
 
 /// Specific enthalpy only: h = R·T·τ·γ_τ = R·T*·(γ°_τ + γʳ_τ).
@@ -73,7 +81,7 @@ pub(crate) fn h(p: f64, t: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::if97::test_support::{
-        Row, TABLE_TOLERANCE, assert_identities, assert_rel, assert_row,
+        Row, TABLE_TOLERANCE, assert_caloric, assert_identities, assert_rel, assert_row,
     };
     use proptest::prelude::*;
 
@@ -116,6 +124,20 @@ mod tests {
         for row in &TABLE_42 {
             assert_row(props, row);
             assert_rel("fast h", h(row.p, row.t), row.h, TABLE_TOLERANCE);
+        }
+    }
+
+    /// The Newton derivatives agree with the property set and with
+    /// central differences in p.
+    #[test]
+    fn caloric_matches_props() {
+        for (p, t) in [
+            (0.5, 1500.0),
+            (30.0, 1500.0),
+            (30.0, 2000.0),
+            (50.0, 1073.15),
+        ] {
+            assert_caloric(props, caloric, p, t);
         }
     }
 

@@ -24,7 +24,7 @@ pub struct Saturation {
 impl Saturation {
     /// Saturation at a pressure, 611.213 Pa ≤ p ≤ 22.064 MPa (IF97 eq. 31).
     pub fn at_pressure(p: Pressure) -> Result<Saturation> {
-        let p = p.mpa();
+        let p = super::mpa(p);
         Self::at(p, solve::tsat(p)?)
     }
 
@@ -67,7 +67,7 @@ impl Saturation {
     pub fn wet(&self, x: f64) -> Result<State> {
         let x = solve::check_dryness(x)?;
         evaluate(Point::TwoPhase {
-            p: self.p.mpa(),
+            p: super::mpa(self.p),
             t: self.t.kelvin(),
             x,
         })

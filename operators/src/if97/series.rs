@@ -84,6 +84,39 @@ impl<const NEG: usize, const POS: usize> Powers<NEG, POS> {
     }
 }
 
+/// Sizes `(NEG, POS)` of the [`Powers`] table that holds every exponent in
+/// column `column` (0 for I, 1 for J) of `terms`, at compile time.
+pub(crate) const fn exponent_bounds(terms: &[Term], column: usize) -> (usize, usize) {
+    let (mut neg, mut pos) = (1, 1);
+    let mut k = 0;
+    while k < terms.len() {
+        let e = if column == 0 { terms[k].0 } else { terms[k].1 };
+        let size = e.unsigned_abs() as usize + 1;
+        if e < 0 && size > neg {
+            neg = size;
+        } else if e >= 0 && size > pos {
+            pos = size;
+        }
+        k += 1;
+    }
+    (neg, pos)
+}
+
+/// Σ n·x^I·y^J over a `const` table of (I, J, n) rows, with the power
+/// tables of x and y sized to the table's exponents at compile time (by
+/// [`exponent_bounds`]), so no exponent can fall outside them.
+macro_rules! power_series {
+    ($table:expr, $x:expr, $y:expr) => {{
+        use $crate::if97::series::{Powers, exponent_bounds, series};
+        let x_pow =
+            Powers::<{ exponent_bounds(&$table, 0).0 }, { exponent_bounds(&$table, 0).1 }>::new($x);
+        let y_pow =
+            Powers::<{ exponent_bounds(&$table, 1).0 }, { exponent_bounds(&$table, 1).1 }>::new($y);
+        series(&$table, |i| x_pow.get(i), |j| y_pow.get(j))
+    }};
+}
+pub(crate) use power_series;
+
 /// Σ n·a(I)·b(J) over `terms`, in four accumulators.
 #[inline(always)]
 pub(crate) fn series<const K: usize>(
@@ -191,6 +224,20 @@ mod tests {
         let signed = Powers::<8, 8>::new(x);
         assert!((signed.get(-7) - x.powi(-7)).abs() < 1e-15);
         assert!(signed.get(8).is_nan() && signed.get(-8).is_nan());
+    }
+
+    #[test]
+    fn exponent_bounds_cover_the_table() {
+        const T: [Term; 3] = [(-12, 0, 1.0), (3, 36, 1.0), (0, -2, 1.0)];
+        assert_eq!(exponent_bounds(&T, 0), (13, 4));
+        assert_eq!(exponent_bounds(&T, 1), (3, 37));
+        assert_eq!(exponent_bounds(&[], 1), (1, 1));
+        let direct: f64 = T
+            .iter()
+            .map(|&(i, j, n)| n * 1.1f64.powi(i) * 0.9f64.powi(j))
+            .sum();
+        let fast = power_series!(T, 1.1, 0.9);
+        assert!((fast - direct).abs() <= 1e-14 * direct.abs());
     }
 
     #[test]

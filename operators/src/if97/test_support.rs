@@ -5,7 +5,7 @@
 
 use super::boundaries::b23_p;
 use super::constants::TC;
-use super::props::Props;
+use super::props::{Caloric, Props};
 use super::region3;
 
 /// The tolerance of the verification tests: the tables print 9 significant digits.
@@ -121,4 +121,31 @@ pub(crate) fn region3_grid() -> Vec<(f64, f64)> {
     }
     assert!(states.len() > 300, "grid has {} states", states.len());
     states
+}
+
+/// Checks [`Caloric`] at (p, T) against the property set of the same
+/// region: h, s and cp to round-off, ∂h/∂p and ∂s/∂p against central
+/// differences of h and s in p.
+#[track_caller]
+pub(crate) fn assert_caloric(
+    props: fn(f64, f64) -> Props,
+    caloric: fn(f64, f64) -> Caloric,
+    p: f64,
+    t: f64,
+) {
+    let (at, c) = (props(p, t), caloric(p, t));
+    let here = format!("T = {t} K, p = {p} MPa");
+    assert_rel(&format!("h at {here}"), c.h, at.h, 1e-14);
+    assert_rel(&format!("s at {here}"), c.s, at.s, 1e-14);
+    assert_rel(&format!("cp at {here}"), c.cp, at.cp, 1e-14);
+    // In the cold liquid s hardly depends on p, so the step must be wide to
+    // stay clear of the round-off of s; Richardson's extrapolation of two
+    // central differences removes the truncation error a wide step brings.
+    let slope = |f: fn(&Props) -> f64| {
+        let central = |dp: f64| (f(&props(p + dp, t)) - f(&props(p - dp, t))) / (2.0 * dp);
+        let dp = 1e-3 * p;
+        (4.0 * central(0.5 * dp) - central(dp)) / 3.0
+    };
+    assert_rel(&format!("dh/dp at {here}"), c.dh_dp, slope(|x| x.h), 1e-6);
+    assert_rel(&format!("ds/dp at {here}"), c.ds_dp, slope(|x| x.s), 1e-6);
 }

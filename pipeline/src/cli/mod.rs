@@ -1,3 +1,6 @@
 pub mod calc;
+pub mod dataflow_dev;
+pub mod demo;
+pub mod run;
 pub mod simulate;
 pub mod validate;

@@ -22,19 +22,27 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             println!("{}: ok — {}", args.file.display(), summary(&config));
             Ok(ExitCode::SUCCESS)
         }
-        Err(LoadError::Invalid(errors)) => {
+        Err(error) => Ok(print_load_error(&args.file, &error)),
+    }
+}
+
+/// Prints why a config could not be loaded, as `steamflow validate` does,
+/// and returns its exit code: 1 for errors in the file, 2 when it cannot be read.
+pub fn print_load_error(file: &std::path::Path, error: &LoadError) -> ExitCode {
+    match error {
+        LoadError::Invalid(errors) => {
             eprintln!("{errors}");
             let n = errors.diagnostics.len();
             eprintln!(
                 "{}: {n} error{}",
-                args.file.display(),
+                file.display(),
                 if n == 1 { "" } else { "s" }
             );
-            Ok(ExitCode::from(1))
+            ExitCode::from(1)
         }
-        Err(error @ LoadError::Io(..)) => {
+        LoadError::Io(..) => {
             eprintln!("error: {error}");
-            Ok(ExitCode::from(2))
+            ExitCode::from(2)
         }
     }
 }
@@ -44,7 +52,7 @@ fn count(n: usize, what: &str) -> String {
 }
 
 /// One line saying what the config holds.
-fn summary(config: &Config) -> String {
+pub fn summary(config: &Config) -> String {
     let tags: usize = config.plants.values().map(|p| p.tag_bindings().len()).sum();
     [
         count(config.sources.len(), "source"),

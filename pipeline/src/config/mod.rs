@@ -22,6 +22,9 @@
 //! severity = "high"
 //! condition = "trap_failure"
 //!
+//! [analysis.traps.all]          # analysis settings (analysis.rs)
+//! acoustic_baseline_db = 38.0
+//!
 //! [sinks.files]                 # where streams go (sinks.rs)
 //! type = "jsonl"
 //! inputs = ["balances", "alerts"]
@@ -35,6 +38,7 @@
 //! sections, the plant networks, tags bound once, window slides, sink inputs.
 
 pub mod alerts;
+pub mod analysis;
 pub mod diagnostic;
 pub mod env;
 mod load;
@@ -53,6 +57,7 @@ use steamflow_operators::plant::Plant;
 use toml::de::{DeTable, DeValue};
 
 pub use alerts::AlertRule;
+pub use analysis::AnalysisConfig;
 pub use diagnostic::{ConfigErrors, KeyPath};
 pub use sinks::SinkConfig;
 pub use sources::SourceConfig;
@@ -87,6 +92,7 @@ const SECTIONS: &[&str] = &[
     "windows",
     "validation",
     "alerts",
+    "analysis",
     "sinks",
 ];
 
@@ -106,6 +112,9 @@ pub struct Config {
     /// Alert rules by id.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub alerts: IndexMap<String, AlertRule>,
+    /// Settings of the analysis stage; the defaults without `[analysis]`.
+    #[serde(skip_serializing_if = "AnalysisConfig::is_default")]
+    pub analysis: AnalysisConfig,
     /// Sinks by id.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub sinks: IndexMap<String, SinkConfig>,
@@ -265,6 +274,7 @@ fn read_sections(c: &mut Collector<'_>, root: &Value<'_>) -> (Config, Present) {
             }
             "alerts" => config.alerts = read_entries(c, value, &path),
             "validation" => config.validation = c.deserialize(value, &path).unwrap_or_default(),
+            "analysis" => config.analysis = c.deserialize(value, &path).unwrap_or_default(),
             _ => c.at_span(
                 path,
                 format!(
@@ -468,6 +478,7 @@ impl Checker<'_> {
         for (id, rule) in &config.alerts {
             self.check_alert(id, rule);
         }
+        self.check_analysis(&config.analysis);
         for (id, sink) in &config.sinks {
             self.check_sink(id, sink);
         }

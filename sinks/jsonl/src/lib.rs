@@ -10,6 +10,8 @@
 //!   a [`JsonlWriter`] for a stream name.
 //! - [`JsonlWriter`]: buffered, flushed on [`JsonlWriter::flush`] and
 //!   [`JsonlWriter::close`]; every failure is a [`SinkError`].
+//! - [`RenderedWriter`]: the same files for rows a producer rendered
+//!   itself as JSON object members (the dataflow's named streams).
 //! - [`ReadingsWriter`] / [`write_readings`]: a historian-style file of raw
 //!   readings (no `diff`) that the file source replays.
 //! - [`float`]: serde helpers that keep NaN and ±∞ (JSON has no such numbers).
@@ -18,10 +20,12 @@ pub mod float;
 
 mod error;
 mod readings;
+mod rendered;
 mod stream;
 mod writer;
 
 pub use error::SinkError;
 pub use readings::{ReadingJson, ReadingsWriter, write_readings};
+pub use rendered::{RenderedWriter, render_line};
 pub use stream::{JsonlDir, check_stream_name};
 pub use writer::JsonlWriter;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::{JsonlWriter, SinkError};
+use crate::{JsonlWriter, RenderedWriter, SinkError};
 
 /// A folder that holds one JSON Lines file per named stream.
 #[derive(Clone, Debug)]
@@ -38,6 +38,11 @@ impl JsonlDir {
     /// Opens (truncating) the file of `stream` for rows of type `R`.
     pub fn stream<R: Serialize + ?Sized>(&self, stream: &str) -> Result<JsonlWriter<R>, SinkError> {
         JsonlWriter::create(self.file_of(stream)?)
+    }
+
+    /// Opens (truncating) the file of `stream` for rows rendered by the caller.
+    pub fn rendered(&self, stream: &str) -> Result<RenderedWriter, SinkError> {
+        RenderedWriter::create(self.file_of(stream)?)
     }
 }
 

@@ -20,6 +20,18 @@ struct Line<'a, R: ?Sized> {
     diff: i64,
 }
 
+/// Frames rendered members as one line: `{<members>,"diff":<diff>}\n` —
+/// the same layout [`JsonlWriter`] gives a serialized row.
+pub(crate) fn frame_members(line: &mut Vec<u8>, members: &str, diff: i64) {
+    line.push(b'{');
+    line.extend_from_slice(members.as_bytes());
+    if !members.is_empty() {
+        line.push(b',');
+    }
+    // Writing to a Vec cannot fail.
+    let _ = writeln!(line, "\"diff\":{diff}}}");
+}
+
 /// Lines of JSON written through a buffer: the part every writer of this
 /// crate shares. A row is encoded into a scratch buffer first, so a row that
 /// fails to encode leaves no half line in the file.
@@ -62,6 +74,18 @@ impl<W: Write> LineSink<W> {
             });
         }
         self.line.push(b'\n');
+        self.write_buffered_line()
+    }
+
+    /// Writes one row already rendered as JSON object members (no braces),
+    /// framed as `{<members>,"diff":<diff>}`.
+    pub(crate) fn write_members(&mut self, members: &str, diff: i64) -> Result<(), SinkError> {
+        self.line.clear();
+        frame_members(&mut self.line, members, diff);
+        self.write_buffered_line()
+    }
+
+    fn write_buffered_line(&mut self) -> Result<(), SinkError> {
         self.out
             .write_all(&self.line)
             .map_err(|e| self.write_error(e))?;

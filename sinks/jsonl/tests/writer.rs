@@ -126,3 +126,33 @@ fn flush_makes_rows_visible_before_close() {
     assert_eq!(lines(&path).len(), 1);
     writer.close().unwrap();
 }
+
+#[test]
+fn rendered_rows_share_the_layout_of_serialized_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let streams = JsonlDir::create(dir.path()).unwrap();
+    let mut typed = streams.stream::<Balance>("typed").unwrap();
+    typed.append(&balance(98.5, 12.0), -1).unwrap();
+    let typed_path = typed.path().to_path_buf();
+    typed.close().unwrap();
+    let mut rendered = streams.rendered("rendered").unwrap();
+    rendered
+        .append(
+            r#""plant":"north","window_end":"2025-01-01T00:01:00.000Z","closure_pct":98.5,"residual_kg_h":12.0"#,
+            -1,
+        )
+        .unwrap();
+    rendered.append("", 1).unwrap();
+    let rendered_path = rendered.path().to_path_buf();
+    assert_eq!(rendered.close().unwrap(), 2);
+    let typed_text = std::fs::read_to_string(&typed_path).unwrap();
+    let rendered_text = std::fs::read_to_string(&rendered_path).unwrap();
+    let mut rendered_lines = rendered_text.lines();
+    assert_eq!(Some(typed_text.trim_end()), rendered_lines.next());
+    assert_eq!(rendered_lines.next(), Some(r#"{"diff":1}"#));
+    assert_eq!(
+        steamflow_sink_jsonl::render_line(r#""a":1"#, 2),
+        r#"{"a":1,"diff":2}"#
+    );
+    assert!(streams.rendered("../escape").is_err());
+}

@@ -26,7 +26,10 @@ const BATCH_ROWS: usize = 64 * 1024;
 
 /// The schema of a stream's file: the row's fields, then `diff: Int64` if asked.
 pub fn schema_of<R: ParquetRow>(diff: bool) -> SchemaRef {
-    let mut fields = R::fields();
+    schema_with(R::fields(), diff)
+}
+
+fn schema_with(mut fields: Vec<Field>, diff: bool) -> SchemaRef {
     if diff {
         fields.push(Field::new(DIFF_COLUMN, DataType::Int64, false));
     }
@@ -54,18 +57,60 @@ pub struct ParquetWriter<R> {
 impl<R: ParquetRow> ParquetWriter<R> {
     /// A file of rows with a `diff` column: a stream of the graph.
     pub fn create(path: impl Into<PathBuf>) -> Result<Self, SinkError> {
-        Self::open(path.into(), true)
+        Self::open(path.into(), R::fields(), true)
     }
 
     /// A file of rows alone, every row an insert: a historian file of raw
     /// readings, for instance. [`append`](Self::append) refuses any diff but +1.
     pub fn create_without_diff(path: impl Into<PathBuf>) -> Result<Self, SinkError> {
-        Self::open(path.into(), false)
+        Self::open(path.into(), R::fields(), false)
     }
 
-    fn open(path: PathBuf, diff: bool) -> Result<Self, SinkError> {
-        let schema = schema_of::<R>(diff);
-        let columns = R::fields()
+    /// Appends `row` with its diff (+1 assert, −1 retract, any count).
+    pub fn append(&mut self, row: &R, diff: i64) -> Result<(), SinkError> {
+        self.append_with(diff, |appender| row.append(appender))
+    }
+
+    /// Appends an insert (diff +1).
+    pub fn push(&mut self, row: &R) -> Result<(), SinkError> {
+        self.append(row, 1)
+    }
+
+    /// Appends rows with their diffs; stops at the first failure.
+    pub fn append_all<'r, I>(&mut self, rows: I) -> Result<(), SinkError>
+    where
+        R: 'r,
+        I: IntoIterator<Item = (&'r R, i64)>,
+    {
+        rows.into_iter()
+            .try_for_each(|(row, diff)| self.append(row, diff))
+    }
+
+    /// Appends inserts; stops at the first failure.
+    pub fn push_all<'r>(&mut self, rows: impl IntoIterator<Item = &'r R>) -> Result<(), SinkError>
+    where
+        R: 'r,
+    {
+        rows.into_iter().try_for_each(|row| self.push(row))
+    }
+}
+
+impl ParquetWriter<()> {
+    /// A file with a `diff` column whose columns are known only at run time
+    /// (records mapped to columns by their fields, say): rows are pushed
+    /// with [`append_with`](Self::append_with).
+    pub fn create_with_fields(
+        path: impl Into<PathBuf>,
+        fields: Vec<Field>,
+    ) -> Result<Self, SinkError> {
+        Self::open(path.into(), fields, true)
+    }
+}
+
+impl<R> ParquetWriter<R> {
+    fn open(path: PathBuf, fields: Vec<Field>, diff: bool) -> Result<Self, SinkError> {
+        let schema = schema_with(fields.clone(), diff);
+        let columns = fields
             .iter()
             .map(Column::for_field)
             .collect::<Result<Vec<_>, _>>()?;
@@ -98,8 +143,14 @@ impl<R: ParquetRow> ParquetWriter<R> {
         })
     }
 
-    /// Appends `row` with its diff (+1 assert, −1 retract, any count).
-    pub fn append(&mut self, row: &R, diff: i64) -> Result<(), SinkError> {
+    /// Appends one row whose values `push` gives, column by column, with
+    /// its diff. A row that pushes too few or too many values, or a value
+    /// of the wrong kind, fails the file ([`SinkError::Row`]).
+    pub fn append_with(
+        &mut self,
+        diff: i64,
+        push: impl FnOnce(&mut RowAppender<'_>),
+    ) -> Result<(), SinkError> {
         if self.writer.is_none() {
             return Err(SinkError::Failed {
                 path: self.path.clone(),
@@ -112,7 +163,7 @@ impl<R: ParquetRow> ParquetWriter<R> {
             });
         }
         let mut appender = RowAppender::new(&mut self.columns);
-        row.append(&mut appender);
+        push(&mut appender);
         if let Err(detail) = appender.check() {
             // The builders now disagree in length: this file cannot be finished.
             self.abandon();
@@ -132,31 +183,6 @@ impl<R: ParquetRow> ParquetWriter<R> {
         Ok(())
     }
 
-    /// Appends an insert (diff +1).
-    pub fn push(&mut self, row: &R) -> Result<(), SinkError> {
-        self.append(row, 1)
-    }
-
-    /// Appends rows with their diffs; stops at the first failure.
-    pub fn append_all<'r, I>(&mut self, rows: I) -> Result<(), SinkError>
-    where
-        R: 'r,
-        I: IntoIterator<Item = (&'r R, i64)>,
-    {
-        rows.into_iter()
-            .try_for_each(|(row, diff)| self.append(row, diff))
-    }
-
-    /// Appends inserts; stops at the first failure.
-    pub fn push_all<'r>(&mut self, rows: impl IntoIterator<Item = &'r R>) -> Result<(), SinkError>
-    where
-        R: 'r,
-    {
-        rows.into_iter().try_for_each(|row| self.push(row))
-    }
-}
-
-impl<R> ParquetWriter<R> {
     /// Encodes the buffered rows, writes the footer, moves the file to its
     /// name and returns the number of rows written.
     pub fn close(mut self) -> Result<u64, SinkError> {

@@ -248,3 +248,46 @@ fn unusable_paths_and_names_are_errors() {
     assert!(matches!(error, SinkError::Create { .. }), "{error}");
     assert!(ParquetWriter::<Closure>::create("/").is_err());
 }
+
+#[test]
+fn columns_known_at_run_time_take_rows_pushed_by_a_closure() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dynamic.parquet");
+    let fields = vec![
+        Field::new("plant", DataType::Utf8, true),
+        Field::new("loss_kg_h", DataType::Float64, true),
+    ];
+    let mut writer = ParquetWriter::create_with_fields(&path, fields).unwrap();
+    writer
+        .append_with(1, |row| {
+            row.str("north").f64(12.5);
+        })
+        .unwrap();
+    writer
+        .append_with(-1, |row| {
+            row.null().null();
+        })
+        .unwrap();
+    assert_eq!(writer.close().unwrap(), 2);
+    let batches = read_back(&path);
+    let batch = &batches[0];
+    assert_eq!(batch.num_columns(), 3);
+    assert_eq!(batch.schema().field(2).name(), DIFF_COLUMN);
+    let losses = batch.column(1).as_primitive::<Float64Type>();
+    assert_eq!(losses.value(0), 12.5);
+    assert!(losses.is_null(1));
+    let diffs = batch.column(2).as_primitive::<Int64Type>();
+    assert_eq!((diffs.value(0), diffs.value(1)), (1, -1));
+
+    // A row that pushes a value too few fails the file and leaves none behind.
+    let broken = dir.path().join("broken.parquet");
+    let mut writer =
+        ParquetWriter::create_with_fields(&broken, vec![Field::new("a", DataType::Float64, true)])
+            .unwrap();
+    assert!(matches!(
+        writer.append_with(1, |_| {}),
+        Err(SinkError::Row { .. })
+    ));
+    drop(writer);
+    assert!(!broken.exists());
+}

@@ -91,7 +91,8 @@ impl Default for Qos {
 
 /// How to reach and log in to a broker (`broker` table of the source and
 /// of the sink). MQTT 3.1.1 over TCP, or over TLS when `tls` is present.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Its `Debug` output hides the password.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionConfig {
     /// Host name or IP address of the broker.
@@ -132,6 +133,24 @@ pub struct ConnectionConfig {
     /// Reconnect delays: exponential backoff with full jitter.
     #[serde(default)]
     pub backoff: BackoffConfig,
+}
+
+impl std::fmt::Debug for ConnectionConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("client_id", &self.client_id)
+            .field("clean_session", &self.clean_session)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("keep_alive_secs", &self.keep_alive_secs)
+            .field("connect_timeout_secs", &self.connect_timeout_secs)
+            .field("max_packet_size_bytes", &self.max_packet_size_bytes)
+            .field("tls", &self.tls)
+            .field("backoff", &self.backoff)
+            .finish()
+    }
 }
 
 fn default_keep_alive_secs() -> u64 {
@@ -710,6 +729,65 @@ mod tests {
                 "status_topic"
             ]
         );
+    }
+
+    /// The example of the module documentation, as a user would write it.
+    #[test]
+    fn the_documented_example_reads_and_validates() {
+        let text = r#"
+            status_topic = "steamflow/north/status"
+
+            [broker]
+            host = "broker.plant.local"
+            port = 8883
+            client_id = "steamflow-north"
+            clean_session = false
+            username = "steamflow"
+            password = "secret"
+            tls = { ca_file = "certs/plant-ca.pem" }
+
+            [[subscriptions]]
+            topic = "steam/{plant}/traps/{tag}/status"
+            qos = 1
+            fields = { time = "ts", value = "/data/acoustic_db", quality = "q" }
+            unit = "dB"
+
+            [[subscriptions]]
+            topic = "steam/{plant}/{network}/generation"
+            tag = "{network}.generation"
+            fields = { readings = "points", tag = "name" }
+        "#;
+        let config: MqttSourceConfig = toml::from_str(text).unwrap();
+        assert_eq!(config.validate(), vec![]);
+        assert_eq!(config.broker.port(), 8883);
+        assert!(!config.clean_session());
+        assert_eq!(config.subscriptions[0].fields.value, "/data/acoustic_db");
+        assert_eq!(
+            config.subscriptions[0].fields.unit, "unit",
+            "defaults fill the rest"
+        );
+        assert_eq!(config.subscriptions[1].fields.readings, "points");
+        let sink: MqttSinkConfig = toml::from_str(
+            r#"
+            topic = "steam/{plant}/alerts/{kind}"
+            qos = 2
+            retain = true
+            broker = { host = "127.0.0.1" }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(sink.validate(), vec![]);
+        assert_eq!((sink.qos, sink.max_inflight), (Qos::EXACTLY_ONCE, 20));
+    }
+
+    #[test]
+    fn the_password_is_not_printed() {
+        let mut broker = ConnectionConfig::new("h", 1883);
+        broker.username = Some("steamflow".into());
+        broker.password = Some("hunter2-secret".into());
+        let text = format!("{:?}", source("a/{plant}/{tag}").broker) + &format!("{broker:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("steamflow"));
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub struct MqttSink {
     status: watch::Receiver<SinkStatus>,
     metrics: ComponentMetrics,
     stop: CancellationToken,
-    task: JoinHandle<()>,
+    task: Option<JoinHandle<()>>,
 }
 
 /// A reading as the sink publishes it: the field names of the MQTT source's
@@ -119,7 +119,7 @@ impl MqttSink {
             status,
             metrics,
             stop,
-            task,
+            task: Some(task),
         })
     }
 
@@ -225,17 +225,22 @@ impl MqttSink {
     }
 
     /// Flushes (at most `timeout`), disconnects and ends the connection task.
-    pub async fn close(self, timeout: Duration) -> Result<(), Error> {
+    pub async fn close(mut self, timeout: Duration) -> Result<(), Error> {
         let flushed = self.flush(timeout).await;
         let _ = self.client.try_disconnect();
-        // The task ends on the DISCONNECT going out, or when stopped.
-        if tokio::time::timeout(Duration::from_secs(1), self.task)
-            .await
-            .is_err()
-        {
-            self.stop.cancel();
+        // The task ends on the DISCONNECT going out, or when stopped (on drop).
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(1), task).await;
         }
         flushed
+    }
+}
+
+/// A sink dropped without [`MqttSink::close`] stops its connection task
+/// (without waiting for unconfirmed messages).
+impl Drop for MqttSink {
+    fn drop(&mut self) {
+        self.stop.cancel();
     }
 }
 

@@ -60,7 +60,7 @@ fn temperature_ph(c: &mut Criterion) {
 fn pressure_hs(c: &mut Criterion) {
     let mut group = c.benchmark_group("p(h,s)");
     let points = [
-        ("region 1", 1000.0, 2.4),
+        ("region 1", 1000.0, 2.6),
         ("region 2", 3000.0, 6.5),
         ("region 3", 2000.0, 4.2),
     ];

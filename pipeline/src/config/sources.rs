@@ -4,12 +4,19 @@
 //! - `type = "simulator"`: a simulated plant ([`SimulatorConfig`]) with its
 //!   fault schedule in `[[sources.<id>.faults]]`.
 //! - `type = "file"`: replay of a historian export ([`FileSource`]).
+//! - `type = "modbus"`: Modbus TCP devices polled for their register maps
+//!   ([`ModbusConfig`]).
+//! - `type = "mqtt"`: topics of an MQTT broker ([`MqttSourceConfig`]).
+//! - `type = "http"`: readings POSTed to an ingest endpoint ([`HttpSourceConfig`]).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use steamflow_operators::reading::parse_utc_ms;
 use steamflow_simulator::SimulatorConfig;
+use steamflow_source_http::HttpSourceConfig;
+use steamflow_source_modbus::{ModbusConfig, PathSegment};
+use steamflow_source_mqtt::{KeySegment, MqttSourceConfig};
 
 use super::Checker;
 use super::diagnostic::KeyPath;
@@ -23,11 +30,17 @@ pub enum SourceConfig {
     Simulator(SimulatorConfig),
     /// A CSV, JSON Lines or Parquet file of readings.
     File(FileSource),
+    /// Modbus TCP devices, polled.
+    Modbus(ModbusConfig),
+    /// Topics of an MQTT broker, decoded by topic templates and field paths.
+    Mqtt(MqttSourceConfig),
+    /// JSON / NDJSON readings POSTed with a bearer token.
+    Http(HttpSourceConfig),
 }
 
 impl SourceConfig {
     /// The `type` values a source may have.
-    pub const TYPES: &'static [&'static str] = &["simulator", "file"];
+    pub const TYPES: &'static [&'static str] = &["simulator", "file", "modbus", "mqtt", "http"];
 
     /// Reads the table of a source of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -42,6 +55,9 @@ impl SourceConfig {
                 .deserialize(value, path)
                 .map(SourceConfig::Simulator),
             "file" => collector.deserialize(value, path).map(SourceConfig::File),
+            "modbus" => collector.deserialize(value, path).map(SourceConfig::Modbus),
+            "mqtt" => collector.deserialize(value, path).map(SourceConfig::Mqtt),
+            "http" => collector.deserialize(value, path).map(SourceConfig::Http),
             _ => return None,
         })
     }
@@ -100,6 +116,54 @@ impl Checker<'_> {
         match source {
             SourceConfig::Simulator(sim) => self.check_simulator(&path, sim),
             SourceConfig::File(file) => self.check_file(&path, file),
+            SourceConfig::Modbus(modbus) => self.check_modbus(&path, modbus),
+            SourceConfig::Mqtt(mqtt) => {
+                for issue in mqtt.validate() {
+                    let key = issue
+                        .path
+                        .iter()
+                        .fold(path.clone(), |key, segment| match segment {
+                            KeySegment::Key(name) => key.key(name),
+                            KeySegment::Index(index) => key.index(*index),
+                        });
+                    self.issue(key, issue.message);
+                }
+            }
+            SourceConfig::Http(http) => {
+                for issue in http.validate() {
+                    self.issue(path.key(issue.key), issue.message);
+                }
+                if let Some(plant) = &http.plant {
+                    self.plant_reference(&path.key("plant"), plant);
+                }
+            }
+        }
+    }
+
+    fn check_modbus(&mut self, path: &KeyPath, modbus: &ModbusConfig) {
+        for issue in modbus.issues(None) {
+            let key = issue
+                .path
+                .iter()
+                .fold(path.clone(), |key, segment| match segment {
+                    PathSegment::Key(name) => key.key(name),
+                    PathSegment::Index(index) => key.index(*index),
+                });
+            self.issue(key, issue.message);
+        }
+        if let Some(plant) = &modbus.plant {
+            self.plant_reference(&path.key("plant"), plant);
+        }
+        for (d, device) in modbus.devices.iter().enumerate() {
+            let device_path = path.key("devices").index(d);
+            if let Some(plant) = &device.plant {
+                self.plant_reference(&device_path.key("plant"), plant);
+            }
+            for (t, tag) in device.tags.iter().enumerate() {
+                if let Some(plant) = &tag.plant {
+                    self.plant_reference(&device_path.key("tags").index(t).key("plant"), plant);
+                }
+            }
         }
     }
 

@@ -23,11 +23,13 @@ pub enum SourceConfig {
     Simulator(SimulatorConfig),
     /// A CSV, JSON Lines or Parquet file of readings.
     File(FileSource),
+    /// An OPC UA server.
+    Opcua(steamflow_source_opcua::OpcUaConfig),
 }
 
 impl SourceConfig {
     /// The `type` values a source may have.
-    pub const TYPES: &'static [&'static str] = &["simulator", "file"];
+    pub const TYPES: &'static [&'static str] = &["simulator", "file", "opcua"];
 
     /// Reads the table of a source of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -42,6 +44,7 @@ impl SourceConfig {
                 .deserialize(value, path)
                 .map(SourceConfig::Simulator),
             "file" => collector.deserialize(value, path).map(SourceConfig::File),
+            "opcua" => collector.deserialize(value, path).map(SourceConfig::Opcua),
             _ => return None,
         })
     }
@@ -100,6 +103,15 @@ impl Checker<'_> {
         match source {
             SourceConfig::Simulator(sim) => self.check_simulator(&path, sim),
             SourceConfig::File(file) => self.check_file(&path, file),
+            SourceConfig::Opcua(opcua) => {
+                for issue in opcua.check() {
+                    let key = match issue.node {
+                        Some(index) => path.key("nodes").index(index).key(issue.key),
+                        None => path.key(issue.key),
+                    };
+                    self.issue(key, issue.message);
+                }
+            }
         }
     }
 

@@ -63,7 +63,12 @@ impl CheckReport {
 impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mark = |ok: bool| if ok { "ok  " } else { "FAIL" };
-        writeln!(f, "{} reachable      {}", mark(self.reachable), self.endpoint_url)?;
+        writeln!(
+            f,
+            "{} reachable      {}",
+            mark(self.reachable),
+            self.endpoint_url
+        )?;
         if !self.offered.is_empty() {
             writeln!(f, "     endpoints      {}", self.offered)?;
         }
@@ -71,7 +76,11 @@ impl fmt::Display for CheckReport {
             f,
             "     client cert    {}{}",
             self.client_certificate,
-            if self.client_certificate_created { " (created now)" } else { "" }
+            if self.client_certificate_created {
+                " (created now)"
+            } else {
+                ""
+            }
         )?;
         if let Some(thumbprint) = &self.server_certificate {
             writeln!(
@@ -80,7 +89,11 @@ impl fmt::Display for CheckReport {
                 mark(self.server_certificate_trusted)
             )?;
         }
-        writeln!(f, "{} session        authenticated and active", mark(self.authenticated))?;
+        writeln!(
+            f,
+            "{} session        authenticated and active",
+            mark(self.authenticated)
+        )?;
         for node in &self.nodes {
             let value = node.value.map(|v| v.to_string()).unwrap_or_default();
             write!(
@@ -208,7 +221,10 @@ async fn read_nodes(
                 .is_some_and(|v| matches!(v, opcua::types::Variant::Byte(l) if l & 0x04 != 0));
             let number = value.value.as_ref().and_then(numeric);
             let problem = if status == StatusCode::BadNodeIdUnknown {
-                Some(format!("{}: the server does not know this node", convert::UNKNOWN_NODE))
+                Some(format!(
+                    "{}: the server does not know this node",
+                    convert::UNKNOWN_NODE
+                ))
             } else if status.is_bad() && value.value.is_none() {
                 Some(format!("{}: {status}", convert::NOT_READABLE))
             } else {

@@ -23,11 +23,11 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::Error;
 use crate::config::{Acquisition, Deadband, OpcUaConfig, Resolved};
 use crate::convert::{self, now_ms};
 use crate::history::{self, Wanted};
 use crate::session::{self, Collector, Live, LoopEvent};
-use crate::Error;
 
 /// Nodes per Read request (servers commonly accept thousands; stay well below).
 const READ_CHUNK: usize = 500;
@@ -223,7 +223,10 @@ impl<'a> Source<'a> {
             return self.close(live).await;
         }
         if let Some(outage) = outage {
-            if !self.report_gap(&live.session, &active, outage, connected_ms).await? {
+            if !self
+                .report_gap(&live.session, &active, outage, connected_ms)
+                .await?
+            {
                 return self.close(live).await;
             }
         }
@@ -291,8 +294,10 @@ impl<'a> Source<'a> {
     }
 
     async fn close(&self, live: Live) -> Result<Ended, Error> {
-        live.close(Duration::from_millis(self.config.request_timeout_ms.min(2000)))
-            .await;
+        live.close(Duration::from_millis(
+            self.config.request_timeout_ms.min(2000),
+        ))
+        .await;
         Ok(Ended::Shutdown)
     }
 
@@ -322,9 +327,14 @@ impl<'a> Source<'a> {
             .await?;
             for (&i, pair) in chunk.iter().zip(values.chunks(2)) {
                 let node = &nodes[i];
-                let status = pair.first().map(convert::status).unwrap_or(StatusCode::BadNoData);
+                let status = pair
+                    .first()
+                    .map(convert::status)
+                    .unwrap_or(StatusCode::BadNoData);
                 if status == StatusCode::BadNodeIdUnknown {
-                    active.errors.push(convert::unknown_node(self.id, node, now));
+                    active
+                        .errors
+                        .push(convert::unknown_node(self.id, node, now));
                 } else if matches!(
                     status,
                     StatusCode::BadNotReadable
@@ -342,10 +352,9 @@ impl<'a> Source<'a> {
                     ));
                 } else {
                     active.usable[i] = true;
-                    active.history[i] = pair
-                        .get(1)
-                        .and_then(|v| v.value.as_ref())
-                        .is_some_and(|v| matches!(v, Variant::Byte(level) if level & HISTORY_READ != 0));
+                    active.history[i] = pair.get(1).and_then(|v| v.value.as_ref()).is_some_and(
+                        |v| matches!(v, Variant::Byte(level) if level & HISTORY_READ != 0),
+                    );
                 }
             }
         }
@@ -415,8 +424,13 @@ impl<'a> Source<'a> {
     async fn subscribe(&self, live: &Live, active: &Active) -> Result<Vec<DecodeError>, String> {
         let mut groups: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
         for (i, node) in self.resolved.nodes.iter().enumerate() {
-            if let (true, Acquisition::Subscribe { publishing_interval_ms, .. }) =
-                (active.usable[i], node.acquisition)
+            if let (
+                true,
+                Acquisition::Subscribe {
+                    publishing_interval_ms,
+                    ..
+                },
+            ) = (active.usable[i], node.acquisition)
             {
                 groups.entry(publishing_interval_ms).or_default().push(i);
             }
@@ -425,8 +439,9 @@ impl<'a> Source<'a> {
         for (interval_ms, members) in groups {
             // Keep-alive about every 10 s; the server deletes the
             // subscription after 6 keep-alives without a publish request.
-            let keep_alive = u32::try_from((10_000 / interval_ms.max(1)).clamp(1, 1000)).unwrap_or(10);
-            let subscription = timed(
+            let keep_alive =
+                u32::try_from((10_000 / interval_ms.max(1)).clamp(1, 1000)).unwrap_or(10);
+            let created = timed(
                 self.request_timeout(),
                 live.session.create_subscription(
                     Duration::from_millis(interval_ms),
@@ -438,14 +453,40 @@ impl<'a> Source<'a> {
                     Collector(live.inbox.clone()),
                 ),
             )
-            .await?;
+            .await;
+            let subscription = match created {
+                Ok(id) => id,
+                // The server refused this subscription (too many, say):
+                // its nodes are reported, the others go on.
+                Err(reason) if is_refusal(&reason) => {
+                    let now = now_ms();
+                    errors.extend(members.iter().map(|&i| {
+                        DecodeError::new(
+                            self.id,
+                            convert::MONITORED_ITEM_REJECTED,
+                            format!(
+                                "the server refused a subscription for node `{}` (tag {}): {reason}",
+                                self.resolved.nodes[i].text, self.resolved.nodes[i].tag
+                            ),
+                            self.resolved.nodes[i].text.clone(),
+                            "",
+                            now,
+                        )
+                    }));
+                    continue;
+                }
+                Err(reason) => return Err(reason),
+            };
             for chunk in members.chunks(MONITOR_CHUNK) {
                 let items: Vec<MonitoredItemCreateRequest> =
                     chunk.iter().map(|&i| self.item_request(i)).collect();
                 let created = timed(
                     self.request_timeout(),
-                    live.session
-                        .create_monitored_items(subscription, TimestampsToReturn::Both, items),
+                    live.session.create_monitored_items(
+                        subscription,
+                        TimestampsToReturn::Both,
+                        items,
+                    ),
                 )
                 .await?;
                 let now = now_ms();
@@ -534,6 +575,12 @@ async fn timed<T>(
         Ok(Err(error)) => Err(error.to_string()),
         Err(_) => Err(format!("no answer within {} ms", timeout.as_millis())),
     }
+}
+
+/// Whether a failed request is the server saying no (a Bad status other
+/// than a dead session or a timeout).
+fn is_refusal(reason: &str) -> bool {
+    reason.contains("Bad") && !session_is_gone(reason) && !reason.contains("BadTimeout")
 }
 
 /// Whether a failed request means the session is dead.

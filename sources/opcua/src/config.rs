@@ -424,8 +424,12 @@ impl OpcUaConfig {
             (Some(user), Some(_)) if user.is_empty() => {
                 issues.push(ConfigIssue::top("username", "must not be empty"))
             }
-            (Some(_), None) => issues.push(ConfigIssue::top("password", "username needs a password")),
-            (None, Some(_)) => issues.push(ConfigIssue::top("username", "password needs a username")),
+            (Some(_), None) => {
+                issues.push(ConfigIssue::top("password", "username needs a password"))
+            }
+            (None, Some(_)) => {
+                issues.push(ConfigIssue::top("username", "password needs a username"))
+            }
             _ => {}
         }
         if self.application_uri.is_empty() {
@@ -532,7 +536,10 @@ impl OpcUaConfig {
         match node.mode.unwrap_or(self.mode) {
             Mode::Poll => {
                 let subscribe_keys = [
-                    ("publishing_interval_ms", node.publishing_interval_ms.is_some()),
+                    (
+                        "publishing_interval_ms",
+                        node.publishing_interval_ms.is_some(),
+                    ),
                     ("sampling_interval_ms", node.sampling_interval_ms.is_some()),
                     ("queue_size", node.queue_size.is_some()),
                     ("deadband_absolute", node.deadband_absolute.is_some()),
@@ -549,7 +556,11 @@ impl OpcUaConfig {
                 }
                 let interval_ms = node.poll_interval_ms.unwrap_or(self.poll_interval_ms);
                 if interval_ms == 0 {
-                    issues.push(ConfigIssue::node(index, "poll_interval_ms", "must be greater than 0"));
+                    issues.push(ConfigIssue::node(
+                        index,
+                        "poll_interval_ms",
+                        "must be greater than 0",
+                    ));
                     return None;
                 }
                 Some(Acquisition::Poll { interval_ms })
@@ -776,8 +787,14 @@ mod tests {
                 deadband: Deadband::Absolute(0.5)
             }
         );
-        assert_eq!(resolved.nodes[1].acquisition, Acquisition::Poll { interval_ms: 250 });
-        assert_eq!(resolved.nodes[1].node_id, opcua::types::NodeId::new(3, 1042u32));
+        assert_eq!(
+            resolved.nodes[1].acquisition,
+            Acquisition::Poll { interval_ms: 250 }
+        );
+        assert_eq!(
+            resolved.nodes[1].node_id,
+            opcua::types::NodeId::new(3, 1042u32)
+        );
         assert!(!format!("{config:?}").contains("secret"));
         assert!(!toml::to_string(&config).unwrap().contains("secret"));
     }
@@ -842,7 +859,10 @@ mod tests {
         config.server_certificate_thumbprint =
             Some("abcdef0123456789abcdef0123456789abcdef01".into());
         let issues = keys(&config.check());
-        assert!(issues.iter().any(|i| i.starts_with("nodes[0].plant")), "{issues:?}");
+        assert!(
+            issues.iter().any(|i| i.starts_with("nodes[0].plant")),
+            "{issues:?}"
+        );
         assert!(
             issues
                 .iter()

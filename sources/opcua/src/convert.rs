@@ -172,7 +172,10 @@ pub fn node_refused(
     DecodeError::new(
         source,
         reason,
-        format!("{what} node `{}` (tag {}) failed: {status}", node.text, node.tag),
+        format!(
+            "{what} node `{}` (tag {}) failed: {status}",
+            node.text, node.tag
+        ),
         node.text.clone(),
         "",
         received_ms,
@@ -239,8 +242,14 @@ mod tests {
             (Variant::Double(2.25), 2.25),
         ];
         for (variant, expected) in cases {
-            let reading = to_reading("s", &node(), &value(Some(variant), None), TimestampSource::Source, 0)
-                .unwrap();
+            let reading = to_reading(
+                "s",
+                &node(),
+                &value(Some(variant), None),
+                TimestampSource::Source,
+                0,
+            )
+            .unwrap();
             assert_eq!(reading.value, expected);
             assert_eq!(reading.quality, Quality::Good);
             assert_eq!(reading.time_ms, 1_700_000_000_123);
@@ -313,9 +322,15 @@ mod tests {
     #[test]
     fn timestamp_preference_and_fallbacks() {
         let mut v = value(Some(Variant::Double(1.0)), None);
-        assert_eq!(event_time(&v, TimestampSource::Server, 9), 1_700_000_000_456);
+        assert_eq!(
+            event_time(&v, TimestampSource::Server, 9),
+            1_700_000_000_456
+        );
         v.server_timestamp = None;
-        assert_eq!(event_time(&v, TimestampSource::Server, 9), 1_700_000_000_123);
+        assert_eq!(
+            event_time(&v, TimestampSource::Server, 9),
+            1_700_000_000_123
+        );
         v.source_timestamp = None;
         assert_eq!(event_time(&v, TimestampSource::Source, 9), 9);
     }

@@ -61,7 +61,16 @@ pub(crate) async fn backfill(
             let (batch, rest): (Vec<_>, Vec<_>) =
                 pending.into_iter().partition(|p| p.0.after_ms == start_ms);
             pending = rest;
-            let next = read_batch(session, batch, start_ms, to_ms, max_values, timeout, &mut result).await;
+            let next = read_batch(
+                session,
+                batch,
+                start_ms,
+                to_ms,
+                max_values,
+                timeout,
+                &mut result,
+            )
+            .await;
             pending.extend(next);
         }
     }

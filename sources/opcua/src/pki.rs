@@ -231,7 +231,10 @@ mod tests {
         prepare(dir.path(), "steamflow", "urn:steamflow:test").unwrap();
         fs::remove_file(dir.path().join(OWN_PRIVATE_KEY)).unwrap();
         let error = prepare(dir.path(), "steamflow", "urn:steamflow:test").unwrap_err();
-        assert!(error.to_string().contains("private key is missing"), "{error}");
+        assert!(
+            error.to_string().contains("private key is missing"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -20,9 +20,13 @@ use opcua::server::address_space::{
     AccessLevel, AddressSpace, NodeType, ObjectBuilder, VariableBuilder,
 };
 use opcua::server::diagnostics::NamespaceMetadata;
-use opcua::server::node_manager::memory::{InMemoryNodeManager, InMemoryNodeManagerBuilder, InMemoryNodeManagerImpl};
+use opcua::server::node_manager::memory::{
+    InMemoryNodeManager, InMemoryNodeManagerBuilder, InMemoryNodeManagerImpl,
+};
 use opcua::server::node_manager::{HistoryNode, RequestContext, ServerContext};
-use opcua::server::{ANONYMOUS_USER_TOKEN_ID, ContinuationPoint, ServerBuilder, ServerHandle, ServerUserToken};
+use opcua::server::{
+    ANONYMOUS_USER_TOKEN_ID, ContinuationPoint, ServerBuilder, ServerHandle, ServerUserToken,
+};
 use opcua::sync::RwLock;
 use opcua::types::{
     DataTypeId, DataValue, DateTime, HistoryData, MessageSecurityMode, NodeId, ObjectId,
@@ -118,7 +122,11 @@ pub async fn serve_with(
     shutdown: CancellationToken,
 ) -> Result<(), Error> {
     let server = start(options, &tags).await?;
-    tracing::info!(endpoint = server.endpoint_url(), tags = tags.len(), "OPC UA server up");
+    tracing::info!(
+        endpoint = server.endpoint_url(),
+        tags = tags.len(),
+        "OPC UA server up"
+    );
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
@@ -153,12 +161,13 @@ pub async fn start(options: ServerOptions, tags: &[TagSpec]) -> Result<RunningSe
         .host
         .clone()
         .unwrap_or_else(|| local_addr.ip().to_string());
-    let builder = server_builder(&options, &host, local_addr.port())?
-        .with_node_manager(InMemoryNodeManagerBuilder::new(PlantNodesBuilder {
+    let builder = server_builder(&options, &host, local_addr.port())?.with_node_manager(
+        InMemoryNodeManagerBuilder::new(PlantNodesBuilder {
             folder: options.folder.clone(),
             tags: tags.to_vec(),
             history_depth: options.history_depth,
-        }));
+        }),
+    );
     let (server, handle) = builder.build().map_err(Error::Server)?;
     let nodes = handle
         .node_managers()
@@ -201,22 +210,37 @@ fn server_builder(options: &ServerOptions, host: &str, port: u16) -> Result<Serv
     }
     for (i, (user, password)) in options.users.iter().enumerate() {
         let id = format!("user{i}");
-        builder = builder.add_user_token(id.clone(), ServerUserToken::user_pass(user.as_str(), password.as_str()));
+        builder = builder.add_user_token(
+            id.clone(),
+            ServerUserToken::user_pass(user.as_str(), password.as_str()),
+        );
         user_ids.push(id);
     }
     if user_ids.is_empty() {
-        return Err(Error::Server("no anonymous access and no users: nobody could connect".into()));
+        return Err(Error::Server(
+            "no anonymous access and no users: nobody could connect".into(),
+        ));
     }
     let ids: Vec<&str> = user_ids.iter().map(String::as_str).collect();
     builder = builder.add_endpoint(
         "none",
-        ("/", SecurityPolicy::None, MessageSecurityMode::None, ids.as_slice()),
+        (
+            "/",
+            SecurityPolicy::None,
+            MessageSecurityMode::None,
+            ids.as_slice(),
+        ),
     );
     if options.pki_dir.is_some() {
         builder = builder
             .add_endpoint(
                 "basic256sha256_sign",
-                ("/", SecurityPolicy::Basic256Sha256, MessageSecurityMode::Sign, ids.as_slice()),
+                (
+                    "/",
+                    SecurityPolicy::Basic256Sha256,
+                    MessageSecurityMode::Sign,
+                    ids.as_slice(),
+                ),
             )
             .add_endpoint(
                 "basic256sha256_sign_encrypt",
@@ -266,12 +290,18 @@ impl RunningServer {
             .iter()
             .filter_map(|r| {
                 let id = NodeId::new(inner.namespace, r.tag.as_str());
-                inner.known.contains_key(&id).then(|| (id, data_value(r, now)))
+                inner
+                    .known
+                    .contains_key(&id)
+                    .then(|| (id, data_value(r, now)))
             })
             .collect();
         let applied = updates.len();
         if applied < readings.len() {
-            tracing::debug!(skipped = readings.len() - applied, "readings of tags not served");
+            tracing::debug!(
+                skipped = readings.len() - applied,
+                "readings of tags not served"
+            );
         }
         if updates.is_empty() {
             return 0;
@@ -406,7 +436,10 @@ impl PlantNodes {
 
     fn read_raw(&self, details: &ReadRawModifiedDetails, node: &mut HistoryNode) {
         let ticks = |v: &DataValue| v.source_timestamp.map(|t| t.checked_ticks()).unwrap_or(0);
-        let start = match node.continuation_point().and_then(|c| c.get::<HistoryCursor>()) {
+        let start = match node
+            .continuation_point()
+            .and_then(|c| c.get::<HistoryCursor>())
+        {
             Some(cursor) => cursor.next_ticks,
             None => details.start_time.checked_ticks(),
         };

@@ -208,7 +208,11 @@ fn identity(config: &OpcUaConfig, endpoint: &EndpointDescription) -> Result<Iden
             UserTokenType::UserName,
             "user names",
         ),
-        _ => (IdentityToken::Anonymous, UserTokenType::Anonymous, "anonymous users"),
+        _ => (
+            IdentityToken::Anonymous,
+            UserTokenType::Anonymous,
+            "anonymous users",
+        ),
     };
     let accepted = endpoint
         .user_identity_tokens
@@ -347,7 +351,11 @@ async fn drive<S>(
             }
         }
         for status in statuses {
-            if tx.send(LoopEvent::SubscriptionStatus(status)).await.is_err() {
+            if tx
+                .send(LoopEvent::SubscriptionStatus(status))
+                .await
+                .is_err()
+            {
                 return;
             }
         }

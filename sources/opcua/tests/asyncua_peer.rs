@@ -10,7 +10,11 @@ use steamflow_source_opcua::{SecurityMode, SecurityPolicy, check};
 use crate::support::*;
 
 fn has_tag(events: &[SourceEvent], tag: &str, min: usize) -> bool {
-    readings(events).iter().filter(|r| r.tag.as_str() == tag).count() >= min
+    readings(events)
+        .iter()
+        .filter(|r| r.tag.as_str() == tag)
+        .count()
+        >= min
 }
 
 #[tokio::test]
@@ -19,7 +23,13 @@ async fn subscribes_and_polls_with_qualities_and_types() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let peer = Asyncua::start(&python, &dir.path().join("server"), port(), &PeerOptions::default()).await;
+    let peer = Asyncua::start(
+        &python,
+        &dir.path().join("server"),
+        port(),
+        &PeerOptions::default(),
+    )
+    .await;
     let mut bad = node("ns=2;s=boiler.bad", "bad");
     bad.unit = Some("t/h".into());
     let config = config(
@@ -45,7 +55,11 @@ async fn subscribes_and_polls_with_qualities_and_types() {
             tags.iter().all(|tag| has_tag(&seen, tag, 3)) && has_tag(&seen, "bad", 1)
         })
         .await;
-    assert!(matches!(events[0], SourceEvent::Connected { .. }), "{:?}", events[0]);
+    assert!(
+        matches!(events[0], SourceEvent::Connected { .. }),
+        "{:?}",
+        events[0]
+    );
     let all = readings(&events);
     for reading in &all {
         let expected = match reading.tag.as_str() {
@@ -55,16 +69,35 @@ async fn subscribes_and_polls_with_qualities_and_types() {
         };
         assert_eq!(reading.quality, expected, "{reading:?}");
         assert_eq!(reading.plant.as_str(), "test");
-        assert_eq!(reading.value.is_finite(), expected != Quality::Bad, "{reading:?}");
+        assert_eq!(
+            reading.value.is_finite(),
+            expected != Quality::Bad,
+            "{reading:?}"
+        );
     }
-    assert!(all.iter().filter(|r| r.tag.as_str() == "bad").all(|r| r.unit.as_ref().map(|u| u.as_str()) == Some("t/h")));
-    assert!(all.iter().filter(|r| r.tag.as_str() == "trap").all(|r| r.value == 0.0 || r.value == 1.0));
+    assert!(
+        all.iter()
+            .filter(|r| r.tag.as_str() == "bad")
+            .all(|r| r.unit.as_ref().map(|u| u.as_str()) == Some("t/h"))
+    );
+    assert!(
+        all.iter()
+            .filter(|r| r.tag.as_str() == "trap")
+            .all(|r| r.value == 0.0 || r.value == 1.0)
+    );
     // Source timestamps are the peer's, near now, and rise per tag.
     let now = steamflow_source_opcua::convert::now_ms();
     for tag in tags {
-        let times: Vec<i64> = all.iter().filter(|r| r.tag.as_str() == tag).map(|r| r.time_ms).collect();
+        let times: Vec<i64> = all
+            .iter()
+            .filter(|r| r.tag.as_str() == tag)
+            .map(|r| r.time_ms)
+            .collect();
         assert!(times.windows(2).all(|w| w[0] < w[1]), "{tag}: {times:?}");
-        assert!(times.iter().all(|t| (now - t).abs() < 60_000), "{tag}: {times:?}");
+        assert!(
+            times.iter().all(|t| (now - t).abs() < 60_000),
+            "{tag}: {times:?}"
+        );
     }
     // Polled values are new samples, not repeats.
     let pressures: HashSet<i64> = all
@@ -84,7 +117,13 @@ async fn unknown_nodes_and_strings_are_decode_errors() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let peer = Asyncua::start(&python, &dir.path().join("server"), port(), &PeerOptions::default()).await;
+    let peer = Asyncua::start(
+        &python,
+        &dir.path().join("server"),
+        port(),
+        &PeerOptions::default(),
+    )
+    .await;
     let config = config(
         &peer.url,
         &client_pki(dir.path()),
@@ -108,14 +147,20 @@ async fn unknown_nodes_and_strings_are_decode_errors() {
     };
     assert!(problem("ghost").starts_with("unknown_node"), "{report}");
     assert!(problem("name").starts_with("wrong_type"), "{report}");
-    assert!(report.nodes.iter().any(|n| n.tag == "flow" && n.ok), "{report}");
+    assert!(
+        report.nodes.iter().any(|n| n.tag == "flow" && n.ok),
+        "{report}"
+    );
 
     let mut source = Running::start(config);
     let mut seen = Vec::new();
     let events = source
         .until("decode errors and good readings", |event| {
             seen.push(event.clone());
-            let reasons: Vec<_> = errors(&seen).iter().map(|e| (e.reason, e.origin.clone())).collect();
+            let reasons: Vec<_> = errors(&seen)
+                .iter()
+                .map(|e| (e.reason, e.origin.clone()))
+                .collect();
             has_tag(&seen, "flow", 3)
                 && reasons.contains(&("unknown_node", "ns=2;s=no.such.node".into()))
                 && reasons.contains(&("unknown_node", "ns=2;s=missing.too".into()))
@@ -143,7 +188,11 @@ async fn basic256sha256_sign_and_encrypt_with_user() {
     let peer = Asyncua::start(&python, &dir.path().join("server"), port(), &options).await;
     let pki = client_pki(dir.path());
     std::fs::create_dir_all(pki.join("trusted")).unwrap();
-    std::fs::copy(peer.certificate(), pki.join("trusted/the-asyncua-server.der")).unwrap();
+    std::fs::copy(
+        peer.certificate(),
+        pki.join("trusted/the-asyncua-server.der"),
+    )
+    .unwrap();
     for mode in [SecurityMode::Sign, SecurityMode::SignAndEncrypt] {
         let mut config = config(
             &peer.url,
@@ -187,7 +236,9 @@ async fn basic256sha256_sign_and_encrypt_with_user() {
 /// auto_trust or a matching pin accept it; a wrong pin refuses it.
 #[tokio::test]
 async fn untrusted_certificates_are_refused_unless_trusted_or_pinned() {
-    let Some(python) = asyncua_python("untrusted_certificates_are_refused_unless_trusted_or_pinned") else {
+    let Some(python) =
+        asyncua_python("untrusted_certificates_are_refused_unless_trusted_or_pinned")
+    else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -206,7 +257,10 @@ async fn untrusted_certificates_are_refused_unless_trusted_or_pinned() {
     let report = check(&secure(&pki)).await.unwrap();
     assert!(!report.ok());
     let error = report.error.clone().unwrap_or_default();
-    assert!(error.contains("certificate refused") && error.contains("rejected"), "{report}");
+    assert!(
+        error.contains("certificate refused") && error.contains("rejected"),
+        "{report}"
+    );
     let rejected = std::fs::read_dir(pki.join("rejected")).unwrap().count();
     assert_eq!(rejected, 1, "the refused certificate is filed for review");
     let thumbprint = report.server_certificate.clone().unwrap();
@@ -216,7 +270,12 @@ async fn untrusted_certificates_are_refused_unless_trusted_or_pinned() {
     pinned.auto_trust = true;
     pinned.server_certificate_thumbprint = Some("00".repeat(20));
     let report = check(&pinned).await.unwrap();
-    assert!(report.error.unwrap_or_default().contains("is not the pinned"));
+    assert!(
+        report
+            .error
+            .unwrap_or_default()
+            .contains("is not the pinned")
+    );
 
     // The right pin with auto_trust trusts exactly that certificate.
     let other = tempfile::tempdir().unwrap();
@@ -250,7 +309,11 @@ async fn client_certificate_is_created_once() {
         ..PeerOptions::default()
     };
     let peer = Asyncua::start(&python, &dir.path().join("server"), port(), &options).await;
-    let mut config = config(&peer.url, &dir.path().join("fresh-pki"), vec![node("ns=2;s=boiler.flow", "flow")]);
+    let mut config = config(
+        &peer.url,
+        &dir.path().join("fresh-pki"),
+        vec![node("ns=2;s=boiler.flow", "flow")],
+    );
     config.security_policy = SecurityPolicy::Basic256Sha256;
     config.security_mode = SecurityMode::Sign;
     config.auto_trust = true;
@@ -258,9 +321,15 @@ async fn client_certificate_is_created_once() {
     assert!(first.client_certificate_created && first.ok(), "{first}");
     let cert = std::fs::read(dir.path().join("fresh-pki/own/cert.der")).unwrap();
     let second = check(&config).await.unwrap();
-    assert!(!second.client_certificate_created && second.ok(), "{second}");
+    assert!(
+        !second.client_certificate_created && second.ok(),
+        "{second}"
+    );
     assert_eq!(first.client_certificate, second.client_certificate);
-    assert_eq!(cert, std::fs::read(dir.path().join("fresh-pki/own/cert.der")).unwrap());
+    assert_eq!(
+        cert,
+        std::fs::read(dir.path().join("fresh-pki/own/cert.der")).unwrap()
+    );
     // run() uses the same certificate.
     let mut source = Running::start(config);
     let mut seen = Vec::new();
@@ -271,7 +340,10 @@ async fn client_certificate_is_created_once() {
         })
         .await;
     source.stop().await;
-    assert_eq!(cert, std::fs::read(dir.path().join("fresh-pki/own/cert.der")).unwrap());
+    assert_eq!(
+        cert,
+        std::fs::read(dir.path().join("fresh-pki/own/cert.der")).unwrap()
+    );
     peer.kill().await;
 }
 
@@ -292,7 +364,11 @@ async fn server_restart_recreates_session_and_subscriptions() {
     let config = config(
         &peer.url,
         &client_pki(dir.path()),
-        vec![flow, node("ns=2;s=counter.int", "counter"), polled("ns=2;s=boiler.pressure", "pressure", 150)],
+        vec![
+            flow,
+            node("ns=2;s=counter.int", "counter"),
+            polled("ns=2;s=boiler.pressure", "pressure", 150),
+        ],
     );
     let mut source = Running::start(config);
     let mut seen = Vec::new();
@@ -304,7 +380,9 @@ async fn server_restart_recreates_session_and_subscriptions() {
         .await;
     peer.kill().await;
     source
-        .until("the loss", |e| matches!(e, SourceEvent::Disconnected { .. }))
+        .until("the loss", |e| {
+            matches!(e, SourceEvent::Disconnected { .. })
+        })
         .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let restarted = PeerOptions {
@@ -317,12 +395,19 @@ async fn server_restart_recreates_session_and_subscriptions() {
         .until("readings of the restarted server", |e| {
             after.push(e.clone());
             let r = readings(&after);
-            r.iter().filter(|r| r.tag.as_str() == "flow" && r.value >= 1000.0).count() >= 3
+            r.iter()
+                .filter(|r| r.tag.as_str() == "flow" && r.value >= 1000.0)
+                .count()
+                >= 3
                 && r.iter().filter(|r| r.tag.as_str() == "counter").count() >= 3
                 && r.iter().filter(|r| r.tag.as_str() == "pressure").count() >= 2
         })
         .await;
-    assert!(events.iter().any(|e| matches!(e, SourceEvent::Connected { .. })));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, SourceEvent::Connected { .. }))
+    );
     let gaps = gaps(&events);
     assert_eq!(gaps.len(), 1, "{:?}", summarize(&events));
     assert!(gaps[0].from_ms < gaps[0].to_ms, "{:?}", gaps[0]);
@@ -334,7 +419,12 @@ async fn server_restart_recreates_session_and_subscriptions() {
         .map(|r| r.time_ms)
         .max()
         .unwrap();
-    assert!(readings(&events).iter().filter(|r| r.tag.as_str() == "flow").all(|r| r.time_ms > before_max));
+    assert!(
+        readings(&events)
+            .iter()
+            .filter(|r| r.tag.as_str() == "flow")
+            .all(|r| r.time_ms > before_max)
+    );
     source.stop().await;
     peer.kill().await;
 }
@@ -347,12 +437,22 @@ async fn outage_is_backfilled_from_history() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let peer = Asyncua::start(&python, &dir.path().join("server"), port(), &PeerOptions::default()).await;
+    let peer = Asyncua::start(
+        &python,
+        &dir.path().join("server"),
+        port(),
+        &PeerOptions::default(),
+    )
+    .await;
     let proxy = Proxy::start(([127, 0, 0, 1], peer.port).into()).await;
     let url = format!("opc.tcp://127.0.0.1:{}/", proxy.port);
     let mut counter = node("ns=2;s=counter.int", "counter");
     counter.history_backfill = Some(false);
-    let config = config(&url, &client_pki(dir.path()), vec![node("ns=2;s=boiler.flow", "flow"), counter]);
+    let config = config(
+        &url,
+        &client_pki(dir.path()),
+        vec![node("ns=2;s=boiler.flow", "flow"), counter],
+    );
     let mut source = Running::start(config);
     let mut seen = Vec::new();
     source
@@ -362,7 +462,9 @@ async fn outage_is_backfilled_from_history() {
         })
         .await;
     proxy.outage(Duration::from_millis(1500)).await;
-    let events = source.until("the gap", |e| matches!(e, SourceEvent::Gap(_))).await;
+    let events = source
+        .until("the gap", |e| matches!(e, SourceEvent::Gap(_)))
+        .await;
     let gap = gaps(&events).pop().unwrap();
     assert!(gap.backfilled, "{gap:?}");
     let more = source

@@ -33,7 +33,11 @@ fn feed(server: std::sync::Arc<RunningServer>, tags: Vec<&'static str>, stop: Ca
             let batch: Vec<Reading> = tags
                 .iter()
                 .map(|tag| {
-                    let quality = if tag.ends_with("suspect") { Quality::Uncertain } else { Quality::Good };
+                    let quality = if tag.ends_with("suspect") {
+                        Quality::Uncertain
+                    } else {
+                        Quality::Good
+                    };
                     reading(tag, time, f64::from(n), quality)
                 })
                 .collect();
@@ -55,7 +59,16 @@ async fn round_trip_through_our_server() {
             .unwrap(),
     );
     let stop = CancellationToken::new();
-    feed(server.clone(), vec!["plant.flow", "plant.pressure", "plant.suspect", "not.served"], stop.clone());
+    feed(
+        server.clone(),
+        vec![
+            "plant.flow",
+            "plant.pressure",
+            "plant.suspect",
+            "not.served",
+        ],
+        stop.clone(),
+    );
     let dir = tempfile::tempdir().unwrap();
     let config = config(
         server.endpoint_url(),
@@ -75,20 +88,34 @@ async fn round_trip_through_our_server() {
         .until("values of all three tags", |e| {
             seen.push(e.clone());
             let r = readings(&seen);
-            ["flow", "pressure", "suspect"]
-                .iter()
-                .all(|t| r.iter().filter(|x| x.tag.as_str() == *t && x.value.is_finite()).count() >= 5)
+            ["flow", "pressure", "suspect"].iter().all(|t| {
+                r.iter()
+                    .filter(|x| x.tag.as_str() == *t && x.value.is_finite())
+                    .count()
+                    >= 5
+            })
         })
         .await;
     let all = readings(&events);
     for r in all.iter().filter(|r| r.value.is_finite()) {
-        let expected = if r.tag.as_str() == "suspect" { Quality::Uncertain } else { Quality::Good };
+        let expected = if r.tag.as_str() == "suspect" {
+            Quality::Uncertain
+        } else {
+            Quality::Good
+        };
         assert_eq!(r.quality, expected, "{r:?}");
         // Event time is the reading's own time: value n was stamped start + 50 n.
         assert_eq!(r.value.fract(), 0.0);
     }
-    let flow: Vec<&Reading> = all.iter().filter(|r| r.tag.as_str() == "flow" && r.value.is_finite()).collect();
-    assert!(flow.windows(2).all(|w| w[1].time_ms - w[0].time_ms == 50 * (w[1].value - w[0].value) as i64), "{flow:?}");
+    let flow: Vec<&Reading> = all
+        .iter()
+        .filter(|r| r.tag.as_str() == "flow" && r.value.is_finite())
+        .collect();
+    assert!(
+        flow.windows(2)
+            .all(|w| w[1].time_ms - w[0].time_ms == 50 * (w[1].value - w[0].value) as i64),
+        "{flow:?}"
+    );
     source.stop().await;
     stop.cancel();
 }
@@ -114,7 +141,11 @@ async fn sign_and_encrypt_against_our_server() {
         shutdown.clone(),
     ));
     let url = format!("opc.tcp://127.0.0.1:{port}/");
-    let mut config = config(&url, &client_pki(dir.path()), vec![node("ns=2;s=plant.flow", "flow")]);
+    let mut config = config(
+        &url,
+        &client_pki(dir.path()),
+        vec![node("ns=2;s=plant.flow", "flow")],
+    );
     config.security_policy = SecurityPolicy::Basic256Sha256;
     config.security_mode = SecurityMode::SignAndEncrypt;
     config.auto_trust = true;
@@ -123,7 +154,16 @@ async fn sign_and_encrypt_against_our_server() {
     let feeder = tokio::spawn(async move {
         for n in 1..=400 {
             let now = steamflow_source_opcua::convert::now_ms();
-            if tx.send(vec![reading("plant.flow", now, f64::from(n), Quality::Good)]).await.is_err() {
+            if tx
+                .send(vec![reading(
+                    "plant.flow",
+                    now,
+                    f64::from(n),
+                    Quality::Good,
+                )])
+                .await
+                .is_err()
+            {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -146,7 +186,11 @@ async fn sign_and_encrypt_against_our_server() {
     source
         .until("encrypted readings", |e| {
             seen.push(e.clone());
-            readings(&seen).iter().filter(|r| r.value.is_finite()).count() >= 5
+            readings(&seen)
+                .iter()
+                .filter(|r| r.value.is_finite())
+                .count()
+                >= 5
         })
         .await;
     source.stop().await;
@@ -170,28 +214,118 @@ async fn our_server_backfills_an_outage() {
     let proxy = Proxy::start(server.local_addr()).await;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("opc.tcp://127.0.0.1:{}/", proxy.port);
-    let config = config(&url, &client_pki(dir.path()), vec![node("ns=2;s=plant.flow", "flow")]);
+    let config = config(
+        &url,
+        &client_pki(dir.path()),
+        vec![node("ns=2;s=plant.flow", "flow")],
+    );
     let mut source = Running::start(config);
     let mut before = Vec::new();
     source
         .until("readings", |e| {
             before.push(e.clone());
-            readings(&before).iter().filter(|r| r.value.is_finite()).count() >= 3
+            readings(&before)
+                .iter()
+                .filter(|r| r.value.is_finite())
+                .count()
+                >= 3
         })
         .await;
     proxy.outage(Duration::from_millis(1000)).await;
-    let events = source.until("the gap", |e| matches!(e, SourceEvent::Gap(_))).await;
+    let events = source
+        .until("the gap", |e| matches!(e, SourceEvent::Gap(_)))
+        .await;
     let gap = gaps(&events).pop().unwrap();
     assert!(gap.backfilled, "{gap:?}");
     let after = source
-        .until("live values", |e| matches!(e, SourceEvent::Batch(b) if !b.readings.is_empty()))
+        .until(
+            "live values",
+            |e| matches!(e, SourceEvent::Batch(b) if !b.readings.is_empty()),
+        )
         .await;
     let values: Vec<f64> = readings(&[before, events, after].concat())
         .iter()
         .filter(|r| r.value.is_finite())
         .map(|r| r.value)
         .collect();
-    assert!(values.windows(2).all(|w| w[1] == w[0] + 1.0), "every value once, in order: {values:?}");
+    assert!(
+        values.windows(2).all(|w| w[1] == w[0] + 1.0),
+        "every value once, in order: {values:?}"
+    );
+    source.stop().await;
+    stop.cancel();
+}
+
+/// An absolute deadband thins the changes the server reports; a queue
+/// keeps every change between publishes.
+#[tokio::test]
+async fn deadband_and_queue_reach_the_server() {
+    let tags = vec![TagSpec::from("plant.flow"), TagSpec::from("plant.level")];
+    let server = std::sync::Arc::new(
+        server::start(ServerOptions::new(([127, 0, 0, 1], 0).into()), &tags)
+            .await
+            .unwrap(),
+    );
+    let stop = CancellationToken::new();
+    feed(
+        server.clone(),
+        vec!["plant.flow", "plant.level"],
+        stop.clone(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut thinned = node("ns=2;s=plant.flow", "flow");
+    thinned.deadband_absolute = Some(2.5);
+    let mut queued = node("ns=2;s=plant.level", "level");
+    queued.publishing_interval_ms = Some(500);
+    queued.queue_size = Some(50);
+    let config = config(
+        server.endpoint_url(),
+        &client_pki(dir.path()),
+        vec![thinned, queued],
+    );
+    let mut source = Running::start(config);
+    let mut seen = Vec::new();
+    let events = source
+        .until("thinned and queued values", |e| {
+            seen.push(e.clone());
+            let r = readings(&seen);
+            r.iter()
+                .filter(|x| x.tag.as_str() == "flow" && x.value.is_finite())
+                .count()
+                >= 5
+                && r.iter()
+                    .filter(|x| x.tag.as_str() == "level" && x.value.is_finite())
+                    .count()
+                    >= 20
+        })
+        .await;
+    let values = |tag: &str| -> Vec<f64> {
+        readings(&events)
+            .iter()
+            .filter(|r| r.tag.as_str() == tag && r.value.is_finite())
+            .map(|r| r.value)
+            .collect()
+    };
+    let flow = values("flow");
+    assert!(
+        flow.windows(2).all(|w| w[1] - w[0] > 2.5),
+        "deadband 2.5: {flow:?}"
+    );
+    let level = values("level");
+    assert!(
+        level.windows(2).all(|w| w[1] == w[0] + 1.0),
+        "queue keeps every change: {level:?}"
+    );
+    // Publishing every 500 ms: each batch of level values holds several changes.
+    let batches_with_level = events
+        .iter()
+        .filter(|e| matches!(e, SourceEvent::Batch(b) if b.readings.iter().any(|r| r.tag.as_str() == "level")))
+        .count();
+    assert!(
+        batches_with_level * 3 < level.len(),
+        "{batches_with_level} batches for {} values",
+        level.len()
+    );
     source.stop().await;
     stop.cancel();
 }

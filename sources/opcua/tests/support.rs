@@ -182,7 +182,8 @@ async fn accept(
 pub fn client_pki(dir: &Path) -> PathBuf {
     static SHARED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     let shared = SHARED.get_or_init(|| {
-        let path = std::env::temp_dir().join(format!("steamflow-opcua-client-{}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("steamflow-opcua-client-{}", std::process::id()));
         steamflow_source_opcua::pki::prepare(&path, "steamflow", "urn:steamflow:opcua-client")
             .expect("shared client certificate");
         path
@@ -263,7 +264,11 @@ impl Running {
     }
 
     /// Receives events until `done` says so, or panics after `WAIT`.
-    pub async fn until(&mut self, what: &str, mut done: impl FnMut(&SourceEvent) -> bool) -> Vec<SourceEvent> {
+    pub async fn until(
+        &mut self,
+        what: &str,
+        mut done: impl FnMut(&SourceEvent) -> bool,
+    ) -> Vec<SourceEvent> {
         let mut seen = Vec::new();
         let result = tokio::time::timeout(WAIT, async {
             while let Some(event) = self.events.recv().await {
@@ -339,8 +344,15 @@ pub fn summarize(events: &[SourceEvent]) -> Vec<String> {
             SourceEvent::Batch(b) => format!(
                 "batch: {} readings {:?}, errors {:?}",
                 b.readings.len(),
-                b.readings.iter().take(6).map(|r| (r.tag.to_string(), r.value, r.quality)).collect::<Vec<_>>(),
-                b.errors.iter().map(|e| (e.reason, e.message.clone())).collect::<Vec<_>>()
+                b.readings
+                    .iter()
+                    .take(6)
+                    .map(|r| (r.tag.to_string(), r.value, r.quality))
+                    .collect::<Vec<_>>(),
+                b.errors
+                    .iter()
+                    .map(|e| (e.reason, e.message.clone()))
+                    .collect::<Vec<_>>()
             ),
             other => format!("{other:?}"),
         })

@@ -222,13 +222,12 @@ impl<'a> Source<'a> {
         if !self.forward([], active.errors.clone()).await? {
             return self.close(live).await;
         }
-        if let Some(outage) = outage {
-            if !self
+        if let Some(outage) = outage
+            && !self
                 .report_gap(&live.session, &active, outage, connected_ms)
                 .await?
-            {
-                return self.close(live).await;
-            }
+        {
+            return self.close(live).await;
         }
         let errors = match self.subscribe(&live, &active).await {
             Ok(errors) => errors,

@@ -104,18 +104,6 @@ async fn measure(
         async move { steamflow_source_opcua::run(config, "bench", tx, shutdown).await }
     });
 
-    // Wait for the first values, then measure.
-    let warm = tokio::time::timeout(Duration::from_secs(120), async {
-        while let Some(event) = rx.recv().await {
-            if matches!(event, SourceEvent::Batch(ref b) if !b.readings.is_empty()) {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(warm, Ok(true), "no values reached the source");
-
     let updates = Arc::new(AtomicU64::new(0));
     let stop = CancellationToken::new();
     let feeder = tokio::spawn({
@@ -145,6 +133,20 @@ async fn measure(
             }
         }
     });
+    // Wait until values flow, then measure.
+    let warm = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(event) = rx.recv().await {
+            match event {
+                SourceEvent::Batch(ref b) if !b.readings.is_empty() => return true,
+                SourceEvent::Batch(_) | SourceEvent::Connected { .. } => {}
+                other => eprintln!("{other:?}"),
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(warm, Ok(true), "no values reached the source");
+
     let start = Instant::now();
     let (mut readings, mut batches) = (0u64, 0u64);
     let updates_at_start = updates.load(Ordering::Relaxed);

@@ -95,7 +95,10 @@ async fn measure(
     config.publishing_interval_ms = 50;
     config.sampling_interval_ms = Some(0);
     config.queue_size = 100;
-    config.max_notifications_per_publish = 50_000;
+    config.max_notifications_per_publish = std::env::var("MAX_NOTIF")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
 
     let (tx, mut rx) = mpsc::channel(1024);
     let shutdown = CancellationToken::new();

@@ -36,11 +36,14 @@ pub enum SourceConfig {
     Mqtt(MqttSourceConfig),
     /// JSON / NDJSON readings POSTed with a bearer token.
     Http(HttpSourceConfig),
+    /// An OPC UA server.
+    Opcua(steamflow_source_opcua::OpcUaConfig),
 }
 
 impl SourceConfig {
     /// The `type` values a source may have.
-    pub const TYPES: &'static [&'static str] = &["simulator", "file", "modbus", "mqtt", "http"];
+    pub const TYPES: &'static [&'static str] =
+        &["simulator", "file", "modbus", "mqtt", "http", "opcua"];
 
     /// Reads the table of a source of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -58,6 +61,7 @@ impl SourceConfig {
             "modbus" => collector.deserialize(value, path).map(SourceConfig::Modbus),
             "mqtt" => collector.deserialize(value, path).map(SourceConfig::Mqtt),
             "http" => collector.deserialize(value, path).map(SourceConfig::Http),
+            "opcua" => collector.deserialize(value, path).map(SourceConfig::Opcua),
             _ => return None,
         })
     }
@@ -135,6 +139,15 @@ impl Checker<'_> {
                 }
                 if let Some(plant) = &http.plant {
                     self.plant_reference(&path.key("plant"), plant);
+                }
+            }
+            SourceConfig::Opcua(opcua) => {
+                for issue in opcua.check() {
+                    let key = match issue.node {
+                        Some(index) => path.key("nodes").index(index).key(issue.key),
+                        None => path.key(issue.key),
+                    };
+                    self.issue(key, issue.message);
                 }
             }
         }

@@ -147,7 +147,10 @@ pub fn sources_of(
             },
             // The network connectors exist and are tested against real peers,
             // but their async event streams are not yet fed into the graph.
-            SourceConfig::Modbus(_) | SourceConfig::Mqtt(_) | SourceConfig::Http(_) => {
+            SourceConfig::Modbus(_)
+            | SourceConfig::Mqtt(_)
+            | SourceConfig::Http(_)
+            | SourceConfig::Opcua(_) => {
                 anyhow::bail!(
                     "sources.{id}: `steamflow run` cannot run network sources (modbus, mqtt, \
                      http) yet; replay a capture of them as a file source"

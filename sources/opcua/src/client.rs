@@ -440,7 +440,7 @@ impl<'a> Source<'a> {
             // subscription after 6 keep-alives without a publish request.
             let keep_alive =
                 u32::try_from((10_000 / interval_ms.max(1)).clamp(1, 1000)).unwrap_or(10);
-            let subscription = timed(
+            let created = timed(
                 self.request_timeout(),
                 live.session.create_subscription(
                     Duration::from_millis(interval_ms),
@@ -452,7 +452,30 @@ impl<'a> Source<'a> {
                     Collector(live.inbox.clone()),
                 ),
             )
-            .await?;
+            .await;
+            let subscription = match created {
+                Ok(id) => id,
+                // The server refused this subscription (too many, say):
+                // its nodes are reported, the others go on.
+                Err(reason) if is_refusal(&reason) => {
+                    let now = now_ms();
+                    errors.extend(members.iter().map(|&i| {
+                        DecodeError::new(
+                            self.id,
+                            convert::MONITORED_ITEM_REJECTED,
+                            format!(
+                                "the server refused a subscription for node `{}` (tag {}): {reason}",
+                                self.resolved.nodes[i].text, self.resolved.nodes[i].tag
+                            ),
+                            self.resolved.nodes[i].text.clone(),
+                            "",
+                            now,
+                        )
+                    }));
+                    continue;
+                }
+                Err(reason) => return Err(reason),
+            };
             for chunk in members.chunks(MONITOR_CHUNK) {
                 let items: Vec<MonitoredItemCreateRequest> =
                     chunk.iter().map(|&i| self.item_request(i)).collect();
@@ -551,6 +574,12 @@ async fn timed<T>(
         Ok(Err(error)) => Err(error.to_string()),
         Err(_) => Err(format!("no answer within {} ms", timeout.as_millis())),
     }
+}
+
+/// Whether a failed request is the server saying no (a Bad status other
+/// than a dead session or a timeout).
+fn is_refusal(reason: &str) -> bool {
+    reason.contains("Bad") && !session_is_gone(reason) && !reason.contains("BadTimeout")
 }
 
 /// Whether a failed request means the session is dead.

@@ -29,6 +29,8 @@ use crate::{Error, pki};
 /// How many driver events may wait for the consumer; past that the driver
 /// stops polling the session, which stops processing publish responses.
 const EVENT_CAPACITY: usize = 8;
+/// Largest message accepted from the server.
+const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
 /// What the driver reports.
 #[derive(Debug)]
@@ -133,6 +135,11 @@ pub(crate) fn build_client(config: &OpcUaConfig, session_name: &str) -> Result<C
         .keep_alive_interval(Duration::from_millis(config.keep_alive_interval_ms))
         .max_failed_keep_alive_count(3)
         .min_publish_interval(Duration::from_millis(min_publish.max(1)))
+        // The stack's defaults (5 chunks of 64 KiB) are too small for a
+        // publish response of a few thousand notifications: the session
+        // would drop with BadDecodingError under load.
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_chunk_count(MAX_MESSAGE_BYTES / 65_535 + 1)
         .client()
         .map_err(|errors| Error::Connect {
             url: config.endpoint_url.clone(),

@@ -255,3 +255,77 @@ async fn our_server_backfills_an_outage() {
     source.stop().await;
     stop.cancel();
 }
+
+/// An absolute deadband thins the changes the server reports; a queue
+/// keeps every change between publishes.
+#[tokio::test]
+async fn deadband_and_queue_reach_the_server() {
+    let tags = vec![TagSpec::from("plant.flow"), TagSpec::from("plant.level")];
+    let server = std::sync::Arc::new(
+        server::start(ServerOptions::new(([127, 0, 0, 1], 0).into()), &tags)
+            .await
+            .unwrap(),
+    );
+    let stop = CancellationToken::new();
+    feed(
+        server.clone(),
+        vec!["plant.flow", "plant.level"],
+        stop.clone(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut thinned = node("ns=2;s=plant.flow", "flow");
+    thinned.deadband_absolute = Some(2.5);
+    let mut queued = node("ns=2;s=plant.level", "level");
+    queued.publishing_interval_ms = Some(500);
+    queued.queue_size = Some(50);
+    let config = config(
+        server.endpoint_url(),
+        &client_pki(dir.path()),
+        vec![thinned, queued],
+    );
+    let mut source = Running::start(config);
+    let mut seen = Vec::new();
+    let events = source
+        .until("thinned and queued values", |e| {
+            seen.push(e.clone());
+            let r = readings(&seen);
+            r.iter()
+                .filter(|x| x.tag.as_str() == "flow" && x.value.is_finite())
+                .count()
+                >= 5
+                && r.iter()
+                    .filter(|x| x.tag.as_str() == "level" && x.value.is_finite())
+                    .count()
+                    >= 20
+        })
+        .await;
+    let values = |tag: &str| -> Vec<f64> {
+        readings(&events)
+            .iter()
+            .filter(|r| r.tag.as_str() == tag && r.value.is_finite())
+            .map(|r| r.value)
+            .collect()
+    };
+    let flow = values("flow");
+    assert!(
+        flow.windows(2).all(|w| w[1] - w[0] > 2.5),
+        "deadband 2.5: {flow:?}"
+    );
+    let level = values("level");
+    assert!(
+        level.windows(2).all(|w| w[1] == w[0] + 1.0),
+        "queue keeps every change: {level:?}"
+    );
+    // Publishing every 500 ms: each batch of level values holds several changes.
+    let batches_with_level = events
+        .iter()
+        .filter(|e| matches!(e, SourceEvent::Batch(b) if b.readings.iter().any(|r| r.tag.as_str() == "level")))
+        .count();
+    assert!(
+        batches_with_level * 3 < level.len(),
+        "{batches_with_level} batches for {} values",
+        level.len()
+    );
+    source.stop().await;
+    stop.cancel();
+}

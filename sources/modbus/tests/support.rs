@@ -18,9 +18,13 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-/// The pymodbus server script.
+/// The pymodbus server script. The crate folder is read when the test
+/// runs (cargo sets it), not baked in when it is built: a test binary
+/// reused from a build cache may have been built in another checkout.
 fn script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/pymodbus_server.py")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+        .join("tests/peers/pymodbus_server.py")
 }
 
 /// One request the pymodbus peer received.

@@ -22,9 +22,16 @@ use tokio::task::JoinHandle;
 /// Longest wait for anything a test expects.
 pub const WAIT: Duration = Duration::from_secs(30);
 
-/// The asyncua peer script.
+/// The asyncua peer script. The crate folder is read when the test runs
+/// (cargo sets it), not baked in when it is built: a test binary reused
+/// from a build cache may have been built in another checkout.
 pub fn peer_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/asyncua_server.py")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
+            PathBuf::from,
+        )
+        .join("tests/peers/asyncua_server.py")
 }
 
 /// The venv's Python with asyncua, or `None` (skipped with a reason, failed under CI).

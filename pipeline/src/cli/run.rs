@@ -157,6 +157,31 @@ pub fn print_report(report: &RunReport, workers: &WorkerOptions) {
             eprintln!("    dead letters: {}", reasons.join(", "));
         }
     }
+    for source in status.sources() {
+        // A file's rows that did not decode are in its plant's dead letters above.
+        if source.live && !source.decode_errors.is_empty() {
+            let reasons: Vec<String> = source
+                .decode_errors
+                .iter()
+                .map(|(reason, n)| format!("{reason} {}", thousands(*n)))
+                .collect();
+            eprintln!(
+                "  source {}: did not decode: {}",
+                source.id,
+                reasons.join(", ")
+            );
+        }
+        for gap in &source.gaps {
+            eprintln!(
+                "  source {}: gap from {} to {} ({}){}",
+                source.id,
+                short_utc(gap.from_ms),
+                short_utc(gap.to_ms),
+                gap.reason,
+                if gap.backfilled { ", backfilled" } else { "" }
+            );
+        }
+    }
     let outputs = status.outputs();
     if !outputs.is_empty() {
         eprintln!("streams written:");

@@ -132,16 +132,7 @@ impl LiveRuntime {
             let outcome = connector.run(id, tx, shutdown).await;
             let _ = done_tx.send(outcome);
         });
-        LiveFeed {
-            rx,
-            done: done_rx,
-            shutdown: self.shutdown.clone(),
-            stop_asked: None,
-            out_of_orderness_ms,
-            started: Instant::now(),
-            newest: None,
-            news: LiveNews::default(),
-        }
+        LiveFeed::new(rx, done_rx, self.shutdown.clone(), out_of_orderness_ms)
     }
 }
 
@@ -199,6 +190,25 @@ pub struct LiveFeed {
 }
 
 impl LiveFeed {
+    /// A feed of the events on `rx`; `done` carries the connector's outcome.
+    fn new(
+        rx: mpsc::Receiver<SourceEvent>,
+        done: oneshot::Receiver<Result<(), String>>,
+        shutdown: CancellationToken,
+        out_of_orderness_ms: u64,
+    ) -> LiveFeed {
+        LiveFeed {
+            rx,
+            done,
+            shutdown,
+            stop_asked: None,
+            out_of_orderness_ms,
+            started: Instant::now(),
+            newest: None,
+            news: LiveNews::default(),
+        }
+    }
+
     /// Appends the readings that arrived (up to about [`PULL_READINGS`]) to
     /// `out`; everything else waits in [`take_news`](Self::take_news).
     pub fn pull(&mut self, out: &mut Vec<Reading>) -> Pulled {
@@ -282,4 +292,121 @@ fn wall_clock_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use steamflow_operators::reading::Quality;
+    use steamflow_source_core::SourceBatch;
+
+    use super::*;
+
+    fn reading(time_ms: i64) -> Reading {
+        Reading {
+            time_ms,
+            plant: "north".into(),
+            tag: "north.hp.pressure".into(),
+            value: 10.0,
+            quality: Quality::Good,
+            unit: None,
+        }
+    }
+
+    fn feed(
+        depth: usize,
+    ) -> (
+        mpsc::Sender<SourceEvent>,
+        oneshot::Sender<Result<(), String>>,
+        LiveFeed,
+    ) {
+        let (tx, rx) = mpsc::channel(depth);
+        let (done_tx, done_rx) = oneshot::channel();
+        (
+            tx,
+            done_tx,
+            LiveFeed::new(rx, done_rx, CancellationToken::new(), 5_000),
+        )
+    }
+
+    #[test]
+    fn readings_decode_errors_gaps_and_connections_each_reach_their_place() {
+        let (tx, done, mut feed) = feed(8);
+        tx.try_send(SourceEvent::Connected { source: "s".into() })
+            .unwrap();
+        let error = DecodeError::new("s", "bad_json", "expected value", "steam/north/x", "{", 7);
+        tx.try_send(SourceEvent::Batch(SourceBatch {
+            readings: vec![reading(1_000), reading(2_000)],
+            errors: vec![error.clone()],
+        }))
+        .unwrap();
+        let gap = Gap {
+            source: "s".into(),
+            from_ms: 1,
+            to_ms: 2,
+            reason: "broker restarted".into(),
+            backfilled: false,
+        };
+        tx.try_send(SourceEvent::Gap(gap.clone())).unwrap();
+        tx.try_send(SourceEvent::Disconnected {
+            source: "s".into(),
+            reason: "reset".into(),
+        })
+        .unwrap();
+        let mut out = Vec::new();
+        assert_eq!(feed.pull(&mut out), Pulled::Ready);
+        assert_eq!(out.len(), 2);
+        let news = feed.take_news();
+        assert_eq!(news.decode_errors, vec![error]);
+        assert_eq!(news.gaps, vec![gap]);
+        assert_eq!(
+            news.connection,
+            vec![Connection::Up, Connection::Down("reset".into())]
+        );
+        assert!(feed.take_news().is_empty());
+        // The connector ends: the feed drains, then reports its outcome.
+        drop(tx);
+        let _ = done.send(Err("refused".into()));
+        assert_eq!(feed.pull(&mut out), Pulled::Failed("refused".into()));
+    }
+
+    #[test]
+    fn a_quiet_source_advances_by_processing_time() {
+        let (tx, _done, mut feed) = feed(8);
+        tx.try_send(SourceEvent::Batch(SourceBatch {
+            readings: vec![reading(100_000)],
+            errors: Vec::new(),
+        }))
+        .unwrap();
+        let mut out = Vec::new();
+        assert_eq!(feed.pull(&mut out), Pulled::Ready);
+        assert_eq!(feed.pull(&mut out), Pulled::NotDue(POLL));
+        assert_eq!(feed.take_news().heartbeat_ms, None, "not idle yet");
+        std::thread::sleep(IDLE_AFTER + Duration::from_millis(50));
+        assert_eq!(feed.pull(&mut out), Pulled::NotDue(POLL));
+        let heartbeat = feed.take_news().heartbeat_ms.unwrap();
+        // Newest event time + the quiet time − the 5 s out-of-orderness.
+        let quiet = IDLE_AFTER.as_millis() as u64;
+        assert!(
+            (100_000 + quiet - 5_000..100_000 + quiet - 5_000 + 60_000).contains(&heartbeat),
+            "{heartbeat}"
+        );
+    }
+
+    #[test]
+    fn a_full_feed_holds_the_connector_back() {
+        let (tx, _done, mut feed) = feed(2);
+        let batch = || {
+            SourceEvent::Batch(SourceBatch {
+                readings: vec![reading(1)],
+                errors: Vec::new(),
+            })
+        };
+        tx.try_send(batch()).unwrap();
+        tx.try_send(batch()).unwrap();
+        assert!(tx.try_send(batch()).is_err(), "bounded at its depth");
+        let mut out = Vec::new();
+        assert_eq!(feed.pull(&mut out), Pulled::Ready);
+        assert_eq!(out.len(), 2);
+        assert!(tx.try_send(batch()).is_ok(), "room again once pulled");
+    }
 }

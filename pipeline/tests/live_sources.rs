@@ -91,12 +91,17 @@ impl Plc {
 
     /// A modbus source reading the served tags from `port`.
     fn source(&self, id: &str, port: u16) -> String {
+        self.source_of(id, port, |_| true)
+    }
+
+    /// A modbus source reading the served tags that `pick` keeps.
+    fn source_of(&self, id: &str, port: u16, pick: impl Fn(&str) -> bool) -> String {
         let mut toml = format!(
             "[sources.{id}]\ntype = \"modbus\"\nplant = \"north\"\n\n\
              [[sources.{id}.devices]]\nname = \"plc\"\nhost = \"127.0.0.1\"\nport = {port}\n\
              poll_interval_ms = 200\ntimeout_ms = 1000\n"
         );
-        for tag in &self.tags {
+        for tag in self.tags.iter().filter(|t| pick(&t.tag)) {
             toml.push_str(&format!(
                 "\n[[sources.{id}.devices.tags]]\ntag = \"{}\"\nregister_type = \"holding\"\n\
                  address = {}\ndata_type = \"float32\"\n",
@@ -227,13 +232,21 @@ fn steamflow(args: &[&str], dir: &Path) -> Output {
 }
 
 /// A plant served over Modbus TCP by our own server, read by `steamflow
-/// run`: windows and steam states of the served tags come out, `/ready`
-/// turns 200 once the source connected and `/metrics` shows its counters.
+/// run` on two workers (one source each: headers, and the rest): windows
+/// and steam states of the served tags come out, `/ready` turns 200 once
+/// both sources connected and `/metrics` shows their counters.
 #[test]
 fn a_plant_served_over_modbus_is_analysed_with_metrics_and_readiness() {
     let plc = Plc::start();
     let dir = scratch("modbus");
-    let config = write_config(&dir, &plc.source("plc", plc.address.port()));
+    let port = plc.address.port();
+    let headers = |tag: &str| tag.contains(".hp.") || tag.contains(".lp.");
+    let sources = format!(
+        "{}\n{}",
+        plc.source_of("plc", port, headers),
+        plc.source_of("boilers", port, |tag| !headers(tag))
+    );
+    let config = write_config(&dir, &sources);
     let api = free_port();
     let listen = format!("127.0.0.1:{api}");
     let mut run = Run::start(
@@ -246,6 +259,8 @@ fn a_plant_served_over_modbus_is_analysed_with_metrics_and_readiness() {
             "--listen",
             &listen,
             "--quiet",
+            "-w",
+            "2",
         ],
     );
     let ready = get_until(api, "/ready", Duration::from_secs(30), |code, _| {
@@ -280,6 +295,7 @@ fn a_plant_served_over_modbus_is_analysed_with_metrics_and_readiness() {
     let stderr = run.stderr();
     assert!(status.success(), "exit {status:?}; stderr:\n{stderr}");
     assert!(stderr.contains("source `plc` connected"), "{stderr}");
+    assert!(stderr.contains("source `boilers` connected"), "{stderr}");
 
     let windows = lines(&dir.join("out/window_aggregates.jsonl"));
     for (tag, value) in PLANT {
@@ -335,7 +351,8 @@ fn run_check_reports_each_modbus_tag_or_why_it_is_unreachable() {
 }
 
 /// Readings published with `mosquitto_pub` to a real broker come out as
-/// windows; a malformed payload lands in the dead letters with its reason.
+/// windows when the run is stopped with SIGTERM; a malformed payload lands
+/// in the dead letters with its reason.
 #[test]
 fn readings_over_a_real_mosquitto_broker_reach_windows_and_dead_letters() {
     let test = "readings_over_a_real_mosquitto_broker_reach_windows_and_dead_letters";
@@ -364,8 +381,6 @@ fn readings_over_a_real_mosquitto_broker_reach_windows_and_dead_letters() {
         &[
             "run",
             config.to_str().unwrap(),
-            "--duration",
-            "6s",
             "--listen",
             &listen,
             "--quiet",
@@ -380,10 +395,10 @@ fn readings_over_a_real_mosquitto_broker_reach_windows_and_dead_letters() {
         "/ready: {ready:?}; stderr:\n{}",
         run.stderr()
     );
-    // Published until the run ends: the subscription may settle after the
+    // Published for a few seconds: the subscription may settle after the
     // connection, and every message after it counts.
-    let deadline = Instant::now() + RUN_LIMIT;
-    while run.child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+    let publishing = Instant::now() + Duration::from_secs(4);
+    while Instant::now() < publishing {
         for (tag, value) in PLANT {
             broker.publish(
                 &publish,
@@ -394,6 +409,10 @@ fn readings_over_a_real_mosquitto_broker_reach_windows_and_dead_letters() {
         broker.publish(&publish, "steam/north/north.b1.flow", "{not json");
         std::thread::sleep(Duration::from_millis(200));
     }
+    // SIGTERM: a graceful stop that closes the open windows and flushes the sinks.
+    let pid = run.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
     let status = run.wait();
     let stderr = run.stderr();
     assert!(status.success(), "exit {status:?}; stderr:\n{stderr}");

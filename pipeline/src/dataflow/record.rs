@@ -48,8 +48,9 @@ pub enum Reason {
     Unit = 13,
     /// A network source could not decode the payload into a reading (bad
     /// JSON, a wrong type, a Modbus exception, …); the tag is where it came
-    /// from (an MQTT topic, a Modbus `unit/register`, an OPC UA node id), and
-    /// the source's own reason code is counted on the source.
+    /// from (an MQTT topic, a Modbus `unit/register`, an OPC UA node id), the
+    /// plant the source's plant (its id when the config names none), and the
+    /// source's own reason code is counted on the source.
     Decode = 14,
 }
 

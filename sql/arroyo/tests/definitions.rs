@@ -11,9 +11,7 @@ use arroyo_udf_plugin::arrow::datatypes::DataType;
 use steamflow_arroyo_udf::UDFS;
 use syn::{FnArg, Item, ItemFn, Pat};
 
-fn crate_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::plugin::crate_dir;
 
 fn definition_path(name: &str) -> PathBuf {
     crate_dir().join("udfs").join(format!("{name}.rs"))

@@ -21,6 +21,16 @@ use arroyo_udf_plugin::arrow::ffi::from_ffi;
 /// `UdfDylibInterface::__run`).
 type Run = unsafe extern "C-unwind" fn(FfiArrays) -> RunResult;
 
+/// This crate's folder. Read when the test runs (cargo sets it), not baked
+/// in when it is built: a test binary reused from a build cache may have
+/// been built in another checkout.
+pub fn crate_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
+        PathBuf::from,
+    )
+}
+
 /// The UDF libraries, by UDF name, built once per test run.
 pub fn libraries() -> &'static BTreeMap<String, PathBuf> {
     static BUILT: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
@@ -32,7 +42,7 @@ pub fn libraries() -> &'static BTreeMap<String, PathBuf> {
 /// where each library was written.
 fn build() -> Result<BTreeMap<String, PathBuf>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let manifest = crate_dir().join("Cargo.toml");
     let output = Command::new(cargo)
         .args(["build", "--examples", "--locked", "--message-format=json"])
         .arg("--manifest-path")

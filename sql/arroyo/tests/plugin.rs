@@ -1,6 +1,6 @@
 //! Builds the UDF libraries and calls them as Arroyo's worker does.
 //!
-//! Arroyo's host (`arroyo-udf-host` 0.2, not published; Arroyo 0.11/0.12)
+//! Arroyo's host (`arroyo-udf-host`, not published; the same in Arroyo 0.11 to 0.15)
 //! opens each UDF library with dlopen and resolves one symbol,
 //! `__run: unsafe extern "C-unwind" fn(FfiArrays) -> RunResult`. It hands
 //! the arguments over as Arrow C data interface arrays (`FfiArrays`, whose
@@ -43,8 +43,13 @@ pub fn libraries() -> &'static BTreeMap<String, PathBuf> {
 fn build() -> Result<BTreeMap<String, PathBuf>, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let manifest = crate_dir().join("Cargo.toml");
-    let output = Command::new(cargo)
-        .args(["build", "--examples", "--locked", "--message-format=json"])
+    let mut command = Command::new(cargo);
+    command.args(["build", "--examples", "--locked", "--message-format=json"]);
+    // In the profile the tests were built in, so their dependencies are reused.
+    if !cfg!(debug_assertions) {
+        command.arg("--release");
+    }
+    let output = command
         .arg("--manifest-path")
         .arg(&manifest)
         .output()

@@ -1,8 +1,9 @@
 //! # steamflow-arroyo-udf
 //!
-//! steamflow's steam tables (IAPWS-IF97) and steam-system calculators as
-//! scalar functions for [Arroyo](https://www.arroyo.dev) clusters, with the
-//! names, arguments and units of steamflow's own SQL functions.
+//! steamflow's steam tables (IAPWS-IF97), steam-system calculators and
+//! repair economics as scalar functions for [Arroyo](https://www.arroyo.dev)
+//! clusters, with the names, arguments and units of steamflow's own SQL
+//! functions.
 //!
 //! Every function takes and returns plain `f64` in engineering units
 //! (pressure in bar absolute, temperature in °C, enthalpy in kJ/kg, …; each
@@ -19,13 +20,15 @@
 
 mod calculators;
 mod catalogue;
+mod economics;
 mod steam;
 
-pub use calculators::{flash_fraction, orifice_leak_kg_h, pipe_heat_loss_w_m};
+pub use calculators::{flash_fraction, pipe_heat_loss_w_per_m, steam_leak_kg_h};
 pub use catalogue::{Argument, Udf, UDFS};
+pub use economics::{discounted_payback_years, npv_annuity, simple_payback_years};
 pub use steam::{
-    steam_h_pt, steam_h_px, steam_latent_heat_p, steam_psat_t, steam_rho_pt, steam_s_pt,
-    steam_superheat_pt, steam_tsat_p, steam_v_pt,
+    steam_h_pt, steam_h_px, steam_latent_heat_p, steam_psat_t, steam_rho_pt, steam_rho_px,
+    steam_s_pt, steam_s_px, steam_superheat_pt, steam_tsat_p, steam_v_pt, steam_v_px,
 };
 
 /// A result as SQL sees it: the value if it is a finite number, else NULL.

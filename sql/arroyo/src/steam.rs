@@ -53,6 +53,27 @@ pub fn steam_h_px(p_bar_abs: f64, x: f64) -> Option<f64> {
     finite(state.h.kj_per_kg())
 }
 
+/// Specific entropy [kJ/(kg K)] of saturated or wet steam at pressure
+/// `p_bar_abs` [bar absolute] and dryness fraction `x` [0–1].
+pub fn steam_s_px(p_bar_abs: f64, x: f64) -> Option<f64> {
+    let state = if97::state_px(bar(p_bar_abs), x).ok()?;
+    finite(state.s.kj_per_kg_k())
+}
+
+/// Specific volume [m³/kg] of saturated or wet steam at pressure
+/// `p_bar_abs` [bar absolute] and dryness fraction `x` [0–1].
+pub fn steam_v_px(p_bar_abs: f64, x: f64) -> Option<f64> {
+    let state = if97::state_px(bar(p_bar_abs), x).ok()?;
+    finite(state.v.m3_per_kg())
+}
+
+/// Density [kg/m³] of saturated or wet steam at pressure `p_bar_abs` [bar
+/// absolute] and dryness fraction `x` [0–1].
+pub fn steam_rho_px(p_bar_abs: f64, x: f64) -> Option<f64> {
+    let state = if97::state_px(bar(p_bar_abs), x).ok()?;
+    finite(state.rho.kg_per_m3())
+}
+
 /// Saturation temperature [°C] at pressure `p_bar_abs` [bar absolute,
 /// 0.00611213–220.64] (IF97 eq. 31).
 pub fn steam_tsat_p(p_bar_abs: f64) -> Option<f64> {
@@ -75,17 +96,15 @@ pub fn steam_latent_heat_p(p_bar_abs: f64) -> Option<f64> {
 }
 
 /// Degrees of superheat [K]: temperature `t_c` [°C] above the saturation
-/// temperature at pressure `p_bar_abs` [bar absolute], T − Tsat(p).
-///
-/// Negative for subcooled water (the subcooling, negated). NULL above the
-/// critical pressure (220.64 bar, where no saturation temperature exists)
-/// and for (p, T) outside IF97 (as [`steam_h_pt`]).
+/// temperature at pressure `p_bar_abs` [bar absolute, 0.00611213–220.64],
+/// T − Tsat(p); negative for subcooled water (the subcooling, negated).
+/// NULL above the critical pressure, where no saturation temperature exists.
 pub fn steam_superheat_pt(p_bar_abs: f64, t_c: f64) -> Option<f64> {
-    let p = bar(p_bar_abs);
-    let t = celsius(t_c);
-    if97::region_pt(p, t).ok()?;
-    let tsat = if97::saturation_temperature(p).ok()?;
-    finite(t.kelvin() - tsat.kelvin())
+    if !t_c.is_finite() {
+        return None;
+    }
+    let tsat = if97::saturation_temperature(bar(p_bar_abs)).ok()?;
+    finite(t_c - tsat.celsius())
 }
 
 #[cfg(test)]
@@ -131,6 +150,11 @@ mod tests {
         close(steam_h_px(1.013_25, 0.0), 419.06, 0.1);
         close(steam_h_px(1.013_25, 1.0), 2675.6, 0.1);
         close(steam_h_px(1.013_25, 0.5), 419.06 + 0.5 * 2256.4, 0.1);
+        // v'' = 1.6734 m³/kg, s' = 1.3069, s'' = 7.3544 kJ/(kg K) (same table).
+        close(steam_v_px(1.013_25, 1.0), 1.6734, 0.002);
+        close(steam_rho_px(1.013_25, 1.0), 1.0 / 1.6734, 0.001);
+        close(steam_s_px(1.013_25, 0.0), 1.3069, 0.0005);
+        close(steam_s_px(1.013_25, 1.0), 7.3544, 0.0005);
     }
 
     #[test]
@@ -139,6 +163,7 @@ mod tests {
         close(steam_superheat_pt(10.0, 200.0), 200.0 - 179.88, 0.01);
         close(steam_superheat_pt(10.0, 150.0), 150.0 - 179.88, 0.01);
         assert_eq!(steam_superheat_pt(250.0, 400.0), None);
+        assert_eq!(steam_superheat_pt(10.0, f64::NAN), None);
     }
 
     #[test]

@@ -9,9 +9,9 @@ steamflow-arroyo-udf = { git = "https://github.com/steamflow/steamflow" }
 use arroyo_udf_plugin::udf;
 
 /// Flash fraction [kg flash steam per kg condensate, 0–1] of saturated
-/// condensate at `p_from_bar_abs` [bar absolute] let down to `p_to_bar_abs`
-/// [bar absolute].
+/// condensate at `p_high_bar_abs` [bar absolute] let down to
+/// `p_low_bar_abs` [bar absolute].
 #[udf]
-fn flash_fraction(p_from_bar_abs: f64, p_to_bar_abs: f64) -> Option<f64> {
-    steamflow_arroyo_udf::flash_fraction(p_from_bar_abs, p_to_bar_abs)
+fn flash_fraction(p_high_bar_abs: f64, p_low_bar_abs: f64) -> Option<f64> {
+    steamflow_arroyo_udf::flash_fraction(p_high_bar_abs, p_low_bar_abs)
 }

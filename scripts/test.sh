@@ -23,3 +23,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked
+
+# The Arroyo UDF plugin is its own workspace with its own lockfile (arrow 51).
+echo "== sql/arroyo: fmt, clippy, test"
+cargo fmt --manifest-path sql/arroyo/Cargo.toml -- --check
+cargo clippy --manifest-path sql/arroyo/Cargo.toml --all-targets --locked -- -D warnings
+cargo test --manifest-path sql/arroyo/Cargo.toml --locked

@@ -7,4 +7,8 @@
 //! cluster when `STEAMFLOW_FLUVIO_ENDPOINT` names one, and otherwise says
 //! it skipped.
 
+#[cfg(feature = "client")]
+mod cluster;
 mod config;
+#[cfg(feature = "client")]
+mod unreachable;

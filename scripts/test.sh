@@ -23,3 +23,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked
+
+# The Fluvio client is a cargo feature of its connector (off by default: it
+# brings its own async runtime and TLS stack); build and test it too.
+echo "== Fluvio client (--all-features)"
+cargo clippy -p steamflow-source-fluvio --all-targets --all-features --locked -- -D warnings
+cargo test -p steamflow-source-fluvio --all-features --locked

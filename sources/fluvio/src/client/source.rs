@@ -190,7 +190,11 @@ pub async fn run(
         config,
     };
     loop {
-        let end = match runner.open().await {
+        let opened = tokio::select! {
+            () = shutdown.cancelled() => return Ok(()),
+            opened = runner.open() => opened,
+        };
+        let end = match opened {
             Ok((fluvio, streams)) => runner.consume(&fluvio, streams, &shutdown).await,
             Err(error) => End::Lost(error.to_string()),
         };

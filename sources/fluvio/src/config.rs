@@ -227,9 +227,9 @@ impl FieldPaths {
 /// Where the consumer keeps its position, so that a restart resumes where
 /// it stopped. Offsets are stored after a batch was handed on to the
 /// dataflow: delivery is at-least-once (a crash between the hand-over and
-/// the store replays that batch). With both stores, the local file wins on
-/// start (it is written after every batch; the cluster copy every
-/// `commit_interval_ms`).
+/// the store replays that batch). With both stores, the later position of
+/// each partition wins on start (the file is written after every batch, the
+/// cluster copy every `commit_interval_ms`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OffsetsConfig {

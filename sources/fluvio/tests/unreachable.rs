@@ -183,3 +183,30 @@ async fn tls_without_the_tls_feature_is_a_clear_config_error() {
         .expect_err("no TLS in this build");
     assert!(error.to_string().contains("feature `tls`"), "{error}");
 }
+
+#[cfg(feature = "tls")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_tls_file_is_named_with_its_key() {
+    use steamflow_source_fluvio::TlsConfig;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, b"not checked before connecting").expect("write the CA file");
+    let mut config = FluvioSourceConfig::new(cluster(free_port()), "steam");
+    config.cluster.tls = Some(TlsConfig {
+        domain: "fluvio.plant.local".into(),
+        ca_file: ca,
+        client_cert_file: dir.path().join("client.pem"),
+        client_key_file: dir.path().join("client.key"),
+    });
+    let error = tokio::time::timeout(BOUND, check(&config))
+        .await
+        .expect("the check ends at once")
+        .expect_err("the client certificate is missing");
+    let message = error.to_string();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(
+        message.contains("cluster.tls.client_cert_file"),
+        "{message}"
+    );
+    assert!(message.contains("client.pem"), "{message}");
+}

@@ -36,6 +36,21 @@ fn with_tls(
     tls: &crate::config::TlsConfig,
 ) -> Result<FluvioClusterConfig, Error> {
     use fluvio::config::TlsPaths;
+    // The client reads these when it connects and reports a missing file
+    // as a failed connection: say which key is wrong instead.
+    let files = [
+        ("ca_file", &tls.ca_file),
+        ("client_cert_file", &tls.client_cert_file),
+        ("client_key_file", &tls.client_key_file),
+    ];
+    for (key, path) in files {
+        if let Err(error) = std::fs::File::open(path) {
+            return Err(Error::Config(format!(
+                "cluster.tls.{key}: cannot read {}: {error}",
+                path.display()
+            )));
+        }
+    }
     Ok(config.with_tls(TlsPaths {
         domain: tls.domain.clone(),
         key: tls.client_key_file.clone(),

@@ -230,7 +230,7 @@ impl FieldPaths {
 /// the store replays that batch). With both stores, the later position of
 /// each partition wins on start (the file is written after every batch, the
 /// cluster copy every `commit_interval_ms`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OffsetsConfig {
     /// Name of a consumer offset stored on the cluster (Fluvio's consumer
@@ -248,6 +248,16 @@ pub struct OffsetsConfig {
 
 fn default_commit_interval_ms() -> u64 {
     1000
+}
+
+impl Default for OffsetsConfig {
+    fn default() -> Self {
+        OffsetsConfig {
+            consumer: None,
+            file: None,
+            commit_interval_ms: default_commit_interval_ms(),
+        }
+    }
 }
 
 impl OffsetsConfig {
@@ -327,10 +337,7 @@ impl FluvioSourceConfig {
             topic: topic.into(),
             partitions: Vec::new(),
             start: StartPosition::default(),
-            offsets: OffsetsConfig {
-                commit_interval_ms: default_commit_interval_ms(),
-                ..OffsetsConfig::default()
-            },
+            offsets: OffsetsConfig::default(),
             key: KeyNames::default(),
             plant: None,
             unit: None,

@@ -50,6 +50,20 @@ fn the_documented_source_reads_and_validates() {
 }
 
 #[test]
+fn the_smallest_source_gets_every_default() {
+    let config = source("topic = \"steam\"\ncluster = { endpoint = \"127.0.0.1:9003\" }").unwrap();
+    assert_eq!(config.validate(), vec![]);
+    assert_eq!(config.partitions, Vec::<u32>::new(), "all partitions");
+    assert_eq!(config.start, StartPosition::Beginning);
+    assert_eq!(config.key, KeyNames::Ignore);
+    assert_eq!(config.offsets.consumer, None);
+    assert_eq!(config.offsets.file, None);
+    assert_eq!(config.offsets.commit_interval_ms, 1000);
+    assert_eq!(config.max_fetch_bytes, 1024 * 1024);
+    assert_eq!(config.cluster.backoff.initial_ms, 200);
+}
+
+#[test]
 fn the_documented_sink_reads_and_validates() {
     let sink: FluvioSinkConfig = toml::from_str(
         r#"

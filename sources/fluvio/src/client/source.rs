@@ -21,11 +21,15 @@
 //!   at the next offset of each partition, so the records produced
 //!   meanwhile are read after all (`backfilled`), unless the cluster's
 //!   retention removed them first.
+//! - A stored position that the cluster's retention already removed
+//!   (`OffsetOutOfRange`) becomes a dead letter (`offset_out_of_range`)
+//!   saying from where records were lost, and the partition resumes at the
+//!   oldest record kept instead of failing forever.
 //! - The client's own retries are off (`RetryMode::Disabled`): they would
 //!   reconnect silently, and with several partitions resume at one offset
 //!   for all.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -38,7 +42,9 @@ use fluvio::dataplane::link::ErrorCode;
 use fluvio::{Fluvio, Offset};
 use futures::stream::{SelectAll, Stream, StreamExt};
 use metrics::{Gauge, gauge};
-use steamflow_source_core::{Backoff, ComponentMetrics, Gap, SourceBatch, SourceEvent};
+use steamflow_source_core::{
+    Backoff, ComponentMetrics, DecodeError, Gap, SourceBatch, SourceEvent,
+};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
@@ -125,6 +131,12 @@ struct Runner {
     lag: HashMap<u32, Gauge>,
     backoff: Backoff,
     pending: SourceBatch,
+    /// Partitions whose stored position fell out of the log: they restart
+    /// at the oldest record kept, whatever `start` says.
+    from_beginning: BTreeSet<u32>,
+    /// Dead letters for records lost to retention, sent with the next
+    /// batch after the reconnect.
+    lost_to_retention: Vec<DecodeError>,
     link: Link,
 }
 
@@ -186,6 +198,8 @@ pub async fn run(
         lag: HashMap::new(),
         backoff: Backoff::new(config.cluster.backoff, jitter_seed(id)),
         pending: SourceBatch::default(),
+        from_beginning: BTreeSet::new(),
+        lost_to_retention: Vec::new(),
         link: Link::default(),
         config,
     };
@@ -230,6 +244,7 @@ impl Runner {
         for partition in partitions {
             let start = match self.read.get(&partition) {
                 Some(&next) => Offset::absolute(next).unwrap_or_else(|_| Offset::beginning()),
+                None if self.from_beginning.contains(&partition) => Offset::beginning(),
                 None => match self.config.start {
                     StartPosition::Beginning => Offset::beginning(),
                     StartPosition::End => Offset::end(),
@@ -313,6 +328,9 @@ impl Runner {
                 Step::Closed => return End::Closed,
                 Step::Item(Some(Item::Record(record))) => self.on_record(&record),
                 Step::Item(Some(Item::Failed { partition, code })) => {
+                    if code == ErrorCode::OffsetOutOfRange {
+                        self.on_out_of_range(partition);
+                    }
                     return End::Lost(format!("partition {partition}: {code}"));
                 }
                 Step::Item(Some(Item::Ended { partition })) => {
@@ -372,6 +390,28 @@ impl Runner {
             self.metrics.lag_seconds.set(lag_ms as f64 / 1000.0);
         }
         self.read.insert(partition, offset.saturating_add(1));
+    }
+
+    /// The stored position of `partition` is no longer in the log: the
+    /// cluster's retention removed those records before they were read.
+    /// Say so as a dead letter, and resume at the oldest record kept.
+    fn on_out_of_range(&mut self, partition: u32) {
+        let position = self.handed_on.remove(&partition);
+        self.read.remove(&partition);
+        self.from_beginning.insert(partition);
+        self.metrics.errors.increment(1);
+        let at = position.map_or_else(|| "the start".to_owned(), |next| format!("offset {next}"));
+        self.lost_to_retention.push(DecodeError::new(
+            &self.id,
+            "offset_out_of_range",
+            format!(
+                "records from {at} were removed by the cluster's retention before they were \
+                 read; resuming at the oldest record kept"
+            ),
+            format!("{}/{partition}", self.config.topic),
+            "",
+            now_ms(),
+        ));
     }
 
     /// After a hand-over: the positions read are now handed on; commit them
@@ -493,6 +533,7 @@ impl Runner {
         // Records decoded but not handed on are read again from the
         // stored positions after the reconnect.
         self.pending = SourceBatch::default();
+        self.pending.errors.append(&mut self.lost_to_retention);
         self.read.clone_from(&self.handed_on);
         if !self.link.reported {
             self.link.reported = true;

@@ -49,7 +49,9 @@ impl Connector {
             SourceConfig::Mqtt(c) => Connector::Mqtt(Box::new(c.clone())),
             SourceConfig::Http(c) => Connector::Http(Box::new(c.clone())),
             SourceConfig::Opcua(c) => Connector::Opcua(Box::new(c.clone())),
-            SourceConfig::Simulator(_) | SourceConfig::File(_) => return None,
+            SourceConfig::Simulator(_) | SourceConfig::File(_) | SourceConfig::Fluvio(_) => {
+                return None;
+            }
         })
     }
 

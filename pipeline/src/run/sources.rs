@@ -163,6 +163,12 @@ pub fn sources_of(
                 Some(connector) => SourceSpec::Live(connector),
                 None => anyhow::bail!("sources.{id}: not a network source"),
             },
+            // The Fluvio client is a feature of its crate that this build
+            // does not carry (it brings its own runtime and TLS stack).
+            SourceConfig::Fluvio(_) => anyhow::bail!(
+                "sources.{id}: `steamflow run` cannot run fluvio sources yet: the Fluvio \
+                 client is not part of this build"
+            ),
         };
         sources.push(NamedSource {
             id: id.clone(),

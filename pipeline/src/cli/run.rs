@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::config::api::ApiConfig;
 use crate::dataflow::WorkerOptions;
 use crate::run::console::{short_utc, thousands};
 use crate::run::sources::sources_of;
@@ -101,9 +102,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         taps: Vec::new(),
         duration: args.duration,
         stop_on_signals: true,
-        api: args
-            .listen
-            .or_else(|| config.api.as_ref().map(|api| api.listen)),
+        api: match (args.listen, &config.api) {
+            (Some(listen), api) => Some(ApiConfig {
+                listen,
+                ..api.clone().unwrap_or_default()
+            }),
+            (None, api) => api.clone(),
+        },
     };
     let report = execute(&config, sources, &options)?;
     print_report(&report, &args.workers);

@@ -491,6 +491,9 @@ impl Checker<'_> {
         for (id, sink) in &config.sinks {
             self.check_sink(id, sink);
         }
+        if let Some(api) = &config.api {
+            self.check_api(api);
+        }
     }
 }
 

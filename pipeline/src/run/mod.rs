@@ -98,8 +98,9 @@ pub struct RunOptions {
     /// Stop network sources on Ctrl-C or SIGTERM, closing open windows
     /// and flushing sinks.
     pub stop_on_signals: bool,
-    /// Serve `/metrics`, `/health` and `/ready` here during the run ([`crate::serve`]).
-    pub api: Option<std::net::SocketAddr>,
+    /// Serve `/metrics`, `/health` and `/ready` during the run, and the
+    /// authenticated `/api/v1` routes when it has `auth` ([`crate::serve`]).
+    pub api: Option<crate::config::api::ApiConfig>,
 }
 
 /// What a run did.
@@ -226,8 +227,18 @@ pub fn execute(
             return Err(error.context("cannot start the runtime of the network sources"));
         }
     };
-    if let (Some(io), Some(listen)) = (&io, options.api)
-        && let Err(error) = start_api(io, listen, &status)
+    // The API's view of the results, kept current by taps on its streams.
+    let api_live = options
+        .api
+        .as_ref()
+        .filter(|api| api.auth.is_some())
+        .map(|api| Arc::new(steamflow_api::LiveState::new(api.history_windows)));
+    let mut taps = options.taps.clone();
+    if let Some(live) = &api_live {
+        taps.extend(crate::serve::api::taps(live, &status));
+    }
+    if let (Some(io), Some(api)) = (&io, &options.api)
+        && let Err(error) = start_api(io, api, api_live, &status, &sinks)
     {
         if let Some(console) = console {
             console.finish();
@@ -311,7 +322,7 @@ pub fn execute(
         console: console_tx,
         collect: options.collect.clone(),
         collected: collected.clone(),
-        taps: options.taps.clone(),
+        taps,
     });
     let started = Instant::now();
     let outcome = options
@@ -334,31 +345,57 @@ pub fn execute(
     })
 }
 
-/// Serves the run's API on `listen` (the metrics recorder first, so that
-/// the connectors' counters are collected from their start).
+/// Serves the run's API as `[api]` says (the metrics recorder first, so
+/// that the connectors' counters are collected from their start).
 fn start_api(
     io: &LiveRuntime,
-    listen: std::net::SocketAddr,
+    api: &crate::config::api::ApiConfig,
+    live: Option<Arc<steamflow_api::LiveState>>,
     status: &Arc<Status>,
+    sinks: &[SinkSpec],
 ) -> anyhow::Result<()> {
     let metrics = crate::serve::install_metrics()?;
-    let server = io
-        .handle()
-        .block_on(crate::serve::ApiServer::bind(listen))?;
-    let address = server.local_addr()?;
-    let router = crate::serve::router(crate::serve::ApiState {
+    let mut router = crate::serve::router(crate::serve::ApiState {
         status: Arc::clone(status),
         metrics,
     });
+    if let (Some(auth), Some(live)) = (&api.auth, live) {
+        let jsonl_dir = sinks.iter().find_map(|sink| match &sink.kind {
+            sinks::SinkKind::Jsonl(dir)
+                if !sinks::resolve(
+                    &sink.inputs,
+                    &[crate::dataflow::names::BALANCES.to_owned()],
+                    &[],
+                )
+                .0
+                .is_empty() =>
+            {
+                Some(dir.clone())
+            }
+            _ => None,
+        });
+        let state = crate::serve::api::state(auth, live, status, jsonl_dir)?;
+        router = router.merge(steamflow_api::router(state));
+    }
+    let listener = io
+        .handle()
+        .block_on(steamflow_api::Listener::bind(api.listen, api.tls.as_ref()))?;
+    let address = listener.local_addr()?;
     // The server stops with the run's runtime.
     let forever = tokio_util::sync::CancellationToken::new();
     let warn = Arc::clone(status);
     io.handle().spawn(async move {
-        if let Err(error) = server.serve(router, forever).await {
+        if let Err(error) = listener.serve(router, forever).await {
             warn.warn(format!("the API on {address} stopped: {error}"));
         }
     });
-    eprintln!("serving /metrics, /health and /ready on http://{address}");
+    let scheme = if api.tls.is_some() { "https" } else { "http" };
+    let routes = if api.auth.is_some() {
+        ", /api/v1 (bearer tokens)"
+    } else {
+        ""
+    };
+    eprintln!("serving /metrics, /health, /ready{routes} on {scheme}://{address}");
     Ok(())
 }
 

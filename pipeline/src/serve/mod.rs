@@ -11,6 +11,8 @@
 //! [`install_metrics`] installs the Prometheus recorder that collects them
 //! (once per process, before the connectors start).
 
+pub mod api;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 

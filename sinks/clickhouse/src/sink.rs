@@ -1,0 +1,615 @@
+//! The sink: stream writers that batch rows into the spool, and a
+//! delivery thread that empties the spool into ClickHouse.
+
+use std::collections::BTreeMap;
+use std::fs::OpenOptions;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use clickhouse::{Client, Compression};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use steamflow_source_core::Backoff;
+use twox_hash::XxHash64;
+
+use crate::config::ClickHouseConfig;
+use crate::deliver::{self, Class};
+use crate::error::Error;
+use crate::ledger::Ledger;
+use crate::schema::{self, STREAM_TABLES, Server};
+use crate::spool::{Batch, Spool};
+use crate::table::{Table, put_batch_id};
+
+/// Counters of a sink, for status lines and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Rows accepted into batches.
+    pub rows: u64,
+    /// Rows that did not fit their table (written to `dead/rows.jsonl`).
+    pub rows_rejected: u64,
+    /// Batches sealed into the spool.
+    pub batches_spooled: u64,
+    /// Batches the server has acknowledged.
+    pub batches_delivered: u64,
+    /// Batches found already in their table (a retry or a replay).
+    pub batches_already_there: u64,
+    /// Batches the server refused for good (moved to `dead/`).
+    pub batches_dead: u64,
+    /// Failed attempts that were retried.
+    pub retries: u64,
+    /// Batches still in the spool.
+    pub spooled_batches: u64,
+    /// Bytes still in the spool.
+    pub spooled_bytes: u64,
+    /// The last error, if any.
+    pub last_error: Option<String>,
+}
+
+#[derive(Default)]
+struct Counters {
+    rows: AtomicU64,
+    rows_rejected: AtomicU64,
+    batches_spooled: AtomicU64,
+    batches_delivered: AtomicU64,
+    batches_already_there: AtomicU64,
+    batches_dead: AtomicU64,
+    retries: AtomicU64,
+}
+
+struct Shared {
+    config: ClickHouseConfig,
+    spool: Mutex<Spool>,
+    ledger: Mutex<Ledger>,
+    changed: Condvar,
+    closing: AtomicBool,
+    counters: Counters,
+    last_error: Mutex<Option<String>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Shared {
+    fn report(&self, error: String) {
+        tracing::warn!(target: "steamflow::clickhouse", "{error}");
+        *lock(&self.last_error) = Some(error);
+    }
+
+    /// Spools a sealed batch, waiting while the spool is full.
+    fn spool(&self, table: &str, token: &str, data: &[u8]) -> Result<(), Error> {
+        if lock(&self.ledger).contains(token) {
+            // A replay of a batch delivered before.
+            self.counters
+                .batches_already_there
+                .fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        let mut spool = lock(&self.spool);
+        while !spool.is_empty()
+            && spool.bytes() + data.len() as u64 > self.config.spool_max_bytes
+            && !self.closing.load(Ordering::Relaxed)
+        {
+            spool = self
+                .changed
+                .wait_timeout(spool, Duration::from_millis(200))
+                .map(|(guard, _)| guard)
+                .unwrap_or_else(|poisoned| poisoned.into_inner().0);
+        }
+        spool.push(table, token, data)?;
+        self.counters
+            .batches_spooled
+            .fetch_add(1, Ordering::Relaxed);
+        self.changed.notify_all();
+        Ok(())
+    }
+
+    fn reject(&self, table: &str, time_ms: u64, diff: i64, fields: &str, reason: &str) {
+        self.counters.rows_rejected.fetch_add(1, Ordering::Relaxed);
+        let spool = lock(&self.spool);
+        let dead = spool.dir().join("dead");
+        let line = serde_json::json!({
+            "table": table, "time": time_ms, "diff": diff, "fields": fields, "reason": reason,
+        });
+        let written = std::fs::create_dir_all(&dead).and_then(|()| {
+            let mut file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dead.join("rows.jsonl"))?;
+            writeln!(file, "{line}")
+        });
+        drop(spool);
+        if let Err(error) = written {
+            self.report(format!("cannot write a rejected row of `{table}`: {error}"));
+        }
+    }
+}
+
+/// The server's version and tables, cached in the spool so that the sink
+/// can start (and spool) while the server is down.
+#[derive(Serialize, Deserialize)]
+struct SchemaCache {
+    server: String,
+    tables: BTreeMap<String, Vec<(String, String)>>,
+}
+
+const SCHEMA_CACHE: &str = "schema.json";
+
+/// A ClickHouse client for `config` (RowBinary without validation, which
+/// servers before 22.x need; lz4).
+pub fn client(config: &ClickHouseConfig) -> Client {
+    let mut client = Client::default()
+        .with_url(&config.url)
+        .with_user(&config.user)
+        .with_validation(false)
+        .with_compression(Compression::Lz4);
+    if let Some(password) = config.password() {
+        client = client.with_password(password);
+    }
+    client
+}
+
+/// The table a stream's rows go to: its name, without a `.<window id>`.
+pub fn table_for_stream(stream: &str) -> &str {
+    stream.split_once('.').map_or(stream, |(table, _)| table)
+}
+
+/// The ClickHouse sink (see the [crate docs](crate)).
+pub struct ClickHouseSink {
+    shared: Arc<Shared>,
+    tables: BTreeMap<String, Arc<Table>>,
+    server: Server,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ClickHouseSink {
+    /// Opens the spool, migrates the schema (if configured), reads the
+    /// tables and starts delivering. With the server down, it starts from
+    /// the tables cached by the last start and spools until the server
+    /// is back.
+    pub fn start(config: ClickHouseConfig) -> Result<ClickHouseSink, Error> {
+        let problems = config.problems();
+        if !problems.is_empty() {
+            return Err(Error::Config(problems.join("; ")));
+        }
+        let spool = Spool::open(&config.spool_dir)?;
+        let ledger = Ledger::open(&config.spool_dir)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| Error::Spool {
+                path: config.spool_dir.clone(),
+                source,
+            })?;
+        let root = client(&config);
+        let cache_path = config.spool_dir.join(SCHEMA_CACHE);
+        let loaded = runtime.block_on(async {
+            if config.migrate {
+                schema::migrate(&root, &config.database).await?;
+            }
+            let db = root.clone().with_database(&config.database);
+            let server = Server::detect(&db).await?;
+            let mut tables = BTreeMap::new();
+            for name in STREAM_TABLES {
+                tables.insert((*name).to_owned(), Table::load(&db, name).await?);
+            }
+            Ok::<_, Error>((server, tables))
+        });
+        let (server, tables) = match loaded {
+            Ok((server, tables)) => {
+                let cache = SchemaCache {
+                    server: server.to_string(),
+                    tables: tables
+                        .iter()
+                        .map(|(name, table)| (name.clone(), table.columns()))
+                        .collect(),
+                };
+                let text = serde_json::to_string_pretty(&cache).unwrap_or_default();
+                std::fs::write(&cache_path, text).map_err(|source| Error::Spool {
+                    path: cache_path.clone(),
+                    source,
+                })?;
+                (server, tables)
+            }
+            Err(Error::ClickHouse(error)) if deliver::classify(&error) == Class::Transient => {
+                let cache = std::fs::read_to_string(&cache_path)
+                    .ok()
+                    .and_then(|text| serde_json::from_str::<SchemaCache>(&text).ok())
+                    .ok_or(Error::ClickHouse(error))?;
+                let server = Server::parse(&cache.server)?;
+                let mut tables = BTreeMap::new();
+                for (name, columns) in cache.tables {
+                    let table = Table::from_columns(&name, columns)?;
+                    tables.insert(name, table);
+                }
+                (server, tables)
+            }
+            Err(error) => return Err(error),
+        };
+        let shared = Arc::new(Shared {
+            config,
+            spool: Mutex::new(spool),
+            ledger: Mutex::new(ledger),
+            changed: Condvar::new(),
+            closing: AtomicBool::new(false),
+            counters: Counters::default(),
+            last_error: Mutex::new(None),
+        });
+        let thread = {
+            let shared = Arc::clone(&shared);
+            let db = root.with_database(&shared.config.database);
+            std::thread::Builder::new()
+                .name("clickhouse-delivery".into())
+                .spawn(move || runtime.block_on(deliver_all(&shared, &db, server)))
+                .map_err(|source| Error::Spool {
+                    path: PathBuf::new(),
+                    source,
+                })?
+        };
+        Ok(ClickHouseSink {
+            shared,
+            tables: tables
+                .into_iter()
+                .map(|(name, table)| (name, Arc::new(table)))
+                .collect(),
+            server,
+            thread: Some(thread),
+        })
+    }
+
+    /// The server's version (as of start).
+    pub fn server(&self) -> Server {
+        self.server
+    }
+
+    /// A writer of one stream's rows (see [`table_for_stream`]).
+    pub fn stream(&self, stream: &str) -> Result<StreamWriter, Error> {
+        let name = table_for_stream(stream);
+        let table = self.tables.get(name).ok_or_else(|| Error::Table {
+            table: name.to_owned(),
+            reason: format!("no table for stream `{stream}`"),
+        })?;
+        Ok(StreamWriter {
+            table: Arc::clone(table),
+            shared: Arc::clone(&self.shared),
+            rows: Vec::new(),
+            ends: Vec::new(),
+            opened: None,
+            object: String::new(),
+        })
+    }
+
+    /// The counters now.
+    pub fn stats(&self) -> Stats {
+        stats(&self.shared)
+    }
+
+    /// Waits until every batch spooled so far is delivered (or dead), at
+    /// most `timeout`; `true` when the spool is empty.
+    pub fn wait_drained(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut spool = lock(&self.shared.spool);
+        while !spool.is_empty() {
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            spool = self
+                .shared
+                .changed
+                .wait_timeout(spool, (deadline - now).min(Duration::from_millis(100)))
+                .map(|(guard, _)| guard)
+                .unwrap_or_else(|poisoned| poisoned.into_inner().0);
+        }
+        true
+    }
+
+    /// Stops delivering once the spool is empty or `drain_timeout_ms` has
+    /// passed (what is left is delivered by the next start); the counters.
+    /// Seal the stream writers first (drop or [`StreamWriter::seal`]).
+    pub fn close(mut self) -> Stats {
+        self.stop();
+        stats(&self.shared)
+    }
+
+    fn stop(&mut self) {
+        let timeout = Duration::from_millis(self.shared.config.drain_timeout_ms);
+        self.wait_drained(timeout);
+        self.shared.closing.store(true, Ordering::Relaxed);
+        self.shared.changed.notify_all();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for ClickHouseSink {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn stats(shared: &Shared) -> Stats {
+    let c = &shared.counters;
+    let spool = lock(&shared.spool);
+    Stats {
+        rows: c.rows.load(Ordering::Relaxed),
+        rows_rejected: c.rows_rejected.load(Ordering::Relaxed),
+        batches_spooled: c.batches_spooled.load(Ordering::Relaxed),
+        batches_delivered: c.batches_delivered.load(Ordering::Relaxed),
+        batches_already_there: c.batches_already_there.load(Ordering::Relaxed),
+        batches_dead: c.batches_dead.load(Ordering::Relaxed),
+        retries: c.retries.load(Ordering::Relaxed),
+        spooled_batches: spool.len() as u64,
+        spooled_bytes: spool.bytes(),
+        last_error: lock(&shared.last_error).clone(),
+    }
+}
+
+/// Rows of one stream, batched; sealed into the spool by size, age (at a
+/// [`flush`](Self::flush)) or when dropped. One per stream and worker.
+pub struct StreamWriter {
+    table: Arc<Table>,
+    shared: Arc<Shared>,
+    rows: Vec<u8>,
+    ends: Vec<usize>,
+    opened: Option<Instant>,
+    object: String,
+}
+
+impl StreamWriter {
+    /// The table written.
+    pub fn table(&self) -> &str {
+        self.table.name()
+    }
+
+    /// One update from a record's JSON members (`"a":1,"b":"x"`, no
+    /// braces), at dataflow time `time_ms`. A record that does not fit the
+    /// table is written to the spool's `dead/rows.jsonl` with the reason
+    /// (and counted); `Err` only when the spool cannot be written.
+    pub fn write_fields(&mut self, time_ms: u64, diff: i64, fields: &str) -> Result<(), Error> {
+        self.object.clear();
+        self.object.push('{');
+        self.object.push_str(fields);
+        self.object.push('}');
+        match serde_json::from_str::<Map<String, Value>>(&self.object) {
+            Ok(map) => self.write_map(time_ms, diff, &map, fields),
+            Err(error) => {
+                let reason = format!("not a JSON object: {error}");
+                self.shared
+                    .reject(self.table.name(), time_ms, diff, fields, &reason);
+                Ok(())
+            }
+        }
+    }
+
+    /// As [`write_fields`](Self::write_fields), from parsed fields.
+    pub fn write_object(
+        &mut self,
+        time_ms: u64,
+        diff: i64,
+        fields: &Map<String, Value>,
+    ) -> Result<(), Error> {
+        self.write_map(time_ms, diff, fields, "")
+    }
+
+    fn write_map(
+        &mut self,
+        time_ms: u64,
+        diff: i64,
+        map: &Map<String, Value>,
+        text: &str,
+    ) -> Result<(), Error> {
+        match self.table.encode(time_ms, diff, map, &mut self.rows) {
+            Ok(()) => {
+                self.ends.push(self.rows.len());
+                self.opened.get_or_insert_with(Instant::now);
+                self.shared.counters.rows.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(reason) => {
+                let text = if text.is_empty() {
+                    Value::Object(map.clone()).to_string()
+                } else {
+                    text.to_owned()
+                };
+                self.shared
+                    .reject(self.table.name(), time_ms, diff, &text, &reason);
+                return Ok(());
+            }
+        }
+        let config = &self.shared.config;
+        if self.ends.len() >= config.batch_rows || self.rows.len() >= config.batch_bytes {
+            self.seal()?;
+        }
+        Ok(())
+    }
+
+    /// Seals the batch if it is older than the flush interval.
+    pub fn flush(&mut self) -> Result<(), Error> {
+        match self.opened {
+            Some(opened) if opened.elapsed() >= self.shared.config.flush_interval() => self.seal(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Seals the batch now: its token is a hash of its table and rows, so
+    /// that the same rows sealed again (a replay) are the same batch.
+    pub fn seal(&mut self) -> Result<(), Error> {
+        if self.ends.is_empty() {
+            return Ok(());
+        }
+        let mut hasher = XxHash64::with_seed(0);
+        std::hash::Hasher::write(&mut hasher, self.table.name().as_bytes());
+        std::hash::Hasher::write(&mut hasher, &self.rows);
+        let token = format!("{:016x}", std::hash::Hasher::finish(&hasher));
+        let mut data = Vec::with_capacity(self.rows.len() + self.ends.len() * (token.len() + 1));
+        let mut start = 0;
+        for &end in &self.ends {
+            data.extend_from_slice(self.rows.get(start..end).unwrap_or_default());
+            put_batch_id(&mut data, &token);
+            start = end;
+        }
+        self.shared.spool(self.table.name(), &token, &data)?;
+        self.rows.clear();
+        self.ends.clear();
+        self.opened = None;
+        Ok(())
+    }
+}
+
+impl Drop for StreamWriter {
+    fn drop(&mut self) {
+        if let Err(error) = self.seal() {
+            self.shared.report(format!(
+                "`{}`: a batch could not be spooled: {error}",
+                self.table.name()
+            ));
+        }
+    }
+}
+
+/// What became of a batch.
+enum Outcome {
+    Delivered,
+    AlreadyThere,
+    Dead(String),
+    /// Closing, and the drain time is over: the batch stays spooled.
+    Stopped,
+}
+
+async fn deliver_all(shared: &Shared, client: &Client, server: Server) {
+    let mut seed = u64::from(std::process::id());
+    loop {
+        let batch = {
+            let mut spool = lock(&shared.spool);
+            loop {
+                if let Some(batch) = spool.front() {
+                    break batch.clone();
+                }
+                if shared.closing.load(Ordering::Relaxed) {
+                    return;
+                }
+                spool = shared
+                    .changed
+                    .wait_timeout(spool, Duration::from_millis(100))
+                    .map(|(guard, _)| guard)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner().0);
+            }
+        };
+        seed = seed.wrapping_add(batch.seq);
+        let outcome = match std::fs::read(&batch.path) {
+            Ok(_) if lock(&shared.ledger).contains(&batch.token) => Outcome::AlreadyThere,
+            Ok(data) => deliver_one(shared, client, server, &batch, Bytes::from(data), seed).await,
+            Err(error) => Outcome::Dead(format!("cannot read {}: {error}", batch.path.display())),
+        };
+        if matches!(outcome, Outcome::Delivered | Outcome::AlreadyThere)
+            && let Err(error) = lock(&shared.ledger).record(&batch.token)
+        {
+            shared.report(error.to_string());
+        }
+        let mut spool = lock(&shared.spool);
+        let done = match outcome {
+            Outcome::Delivered => {
+                shared
+                    .counters
+                    .batches_delivered
+                    .fetch_add(1, Ordering::Relaxed);
+                spool.pop()
+            }
+            Outcome::AlreadyThere => {
+                shared
+                    .counters
+                    .batches_already_there
+                    .fetch_add(1, Ordering::Relaxed);
+                spool.pop()
+            }
+            Outcome::Dead(reason) => {
+                shared.counters.batches_dead.fetch_add(1, Ordering::Relaxed);
+                let buried = spool.bury(&reason);
+                shared.report(format!(
+                    "batch {} of `{}` refused, moved to dead/: {reason}",
+                    batch.token, batch.table
+                ));
+                buried.map(|_| ())
+            }
+            Outcome::Stopped => return,
+        };
+        shared.changed.notify_all();
+        drop(spool);
+        if let Err(error) = done {
+            shared.report(error.to_string());
+            return;
+        }
+    }
+}
+
+async fn deliver_one(
+    shared: &Shared,
+    client: &Client,
+    server: Server,
+    batch: &Batch,
+    data: Bytes,
+    seed: u64,
+) -> Outcome {
+    let config = &shared.config;
+    let timeout = Duration::from_millis(config.request_timeout_ms);
+    let mut backoff = Backoff::new(config.retry, seed);
+    let drain_deadline = Duration::from_millis(config.drain_timeout_ms);
+    let mut closing_since: Option<Instant> = None;
+    let mut maybe_there = batch.recovered;
+    loop {
+        let result = if maybe_there {
+            match deliver::landed(client, batch).await {
+                Ok(true) => return Outcome::AlreadyThere,
+                Ok(false) => {
+                    deliver::insert(
+                        client,
+                        batch,
+                        data.clone(),
+                        server.has_deduplication_token(),
+                        timeout,
+                    )
+                    .await
+                }
+                Err(error) => Err(error),
+            }
+        } else {
+            deliver::insert(
+                client,
+                batch,
+                data.clone(),
+                server.has_deduplication_token(),
+                timeout,
+            )
+            .await
+        };
+        let error = match result {
+            Ok(()) => return Outcome::Delivered,
+            Err(error) => error,
+        };
+        if deliver::classify(&error) == Class::Permanent {
+            return Outcome::Dead(error.to_string());
+        }
+        // The insert may have landed before the answer was lost.
+        maybe_there = true;
+        shared.counters.retries.fetch_add(1, Ordering::Relaxed);
+        shared.report(format!(
+            "batch {} of `{}`: {error}; retrying",
+            batch.token, batch.table
+        ));
+        if shared.closing.load(Ordering::Relaxed) {
+            let since = *closing_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= drain_deadline {
+                return Outcome::Stopped;
+            }
+        }
+        tokio::time::sleep(backoff.next_delay()).await;
+    }
+}

@@ -1,7 +1,6 @@
 //! The sink's settings.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use steamflow_source_core::BackoffConfig;
@@ -29,7 +28,9 @@ pub struct ClickHouseConfig {
     /// …or this many bytes of RowBinary…
     #[serde(default = "default_batch_bytes")]
     pub batch_bytes: usize,
-    /// …or, at a flush of its stream, when its first row is this old.
+    /// …or, at a flush of its stream, when its first row is this much
+    /// older in dataflow time (not wall-clock time: a replay then cuts the
+    /// same batches, which are recognised and not delivered twice).
     #[serde(default = "default_flush_interval_ms")]
     pub flush_interval_ms: u64,
     /// The folder of the spool: sealed batches wait here until the server
@@ -138,9 +139,5 @@ impl ClickHouseConfig {
         self.password_env
             .as_ref()
             .and_then(|var| std::env::var(var).ok())
-    }
-
-    pub(crate) fn flush_interval(&self) -> Duration {
-        Duration::from_millis(self.flush_interval_ms)
     }
 }

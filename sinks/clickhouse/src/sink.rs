@@ -360,7 +360,8 @@ pub struct StreamWriter {
     shared: Arc<Shared>,
     rows: Vec<u8>,
     ends: Vec<usize>,
-    opened: Option<Instant>,
+    /// The dataflow time of the batch's first row.
+    opened: Option<u64>,
     object: String,
 }
 
@@ -410,7 +411,7 @@ impl StreamWriter {
         match self.table.encode(time_ms, diff, map, &mut self.rows) {
             Ok(()) => {
                 self.ends.push(self.rows.len());
-                self.opened.get_or_insert_with(Instant::now);
+                self.opened.get_or_insert(time_ms);
                 self.shared.counters.rows.fetch_add(1, Ordering::Relaxed);
             }
             Err(reason) => {
@@ -431,16 +432,27 @@ impl StreamWriter {
         Ok(())
     }
 
-    /// Seals the batch if it is older than the flush interval.
-    pub fn flush(&mut self) -> Result<(), Error> {
+    /// The stream's updates up to dataflow time `time_ms` are complete:
+    /// seals the batch if its first row is `flush_interval_ms` older.
+    ///
+    /// Batches are cut by rows, bytes and dataflow time only — never by
+    /// the wall clock — so that a replay of the same updates after a
+    /// restart cuts the same batches, whose tokens are then known (see
+    /// [`seal`](Self::seal)).
+    pub fn flush(&mut self, time_ms: u64) -> Result<(), Error> {
         match self.opened {
-            Some(opened) if opened.elapsed() >= self.shared.config.flush_interval() => self.seal(),
+            Some(first)
+                if time_ms.saturating_sub(first) >= self.shared.config.flush_interval_ms =>
+            {
+                self.seal()
+            }
             _ => Ok(()),
         }
     }
 
     /// Seals the batch now: its token is a hash of its table and rows, so
-    /// that the same rows sealed again (a replay) are the same batch.
+    /// that the same rows sealed again (a replay) are the same batch, which
+    /// is not delivered twice.
     pub fn seal(&mut self) -> Result<(), Error> {
         if self.ends.is_empty() {
             return Ok(());

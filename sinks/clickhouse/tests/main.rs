@@ -2,6 +2,7 @@
 //! clickhouse-server (started here on a free port) and, for the modern
 //! DDL, the current engine of PyPI's chdb-core.
 
+mod kill;
 mod modern;
 mod schema;
 mod server;

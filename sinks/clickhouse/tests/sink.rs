@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use steamflow_sink_clickhouse::{ClickHouseConfig, ClickHouseSink, STREAM_TABLES};
+use steamflow_sink_clickhouse::{ClickHouseConfig, ClickHouseSink, STREAM_TABLES, StreamWriter};
 
 use crate::server::ClickHouseServer;
 
@@ -199,8 +199,7 @@ fn a_record_that_does_not_fit_is_dead_lettered_with_its_reason() {
 }
 
 /// Readings `0..n` of one tag, a second apart.
-fn write_readings(sink: &ClickHouseSink, range: std::ops::Range<u64>) {
-    let mut writer = sink.stream("readings").unwrap();
+pub fn write_readings(writer: &mut StreamWriter, range: std::ops::Range<u64>) {
     for i in range {
         let record = json!({"plant": "north", "tag": "FT-1", "event_time": T0 + i * 1_000,
             "value": i as f64, "quality": "good", "flags": []});
@@ -210,7 +209,7 @@ fn write_readings(sink: &ClickHouseSink, range: std::ops::Range<u64>) {
     }
 }
 
-fn assert_exactly_once(server: &ClickHouseServer, n: u64) {
+pub fn assert_exactly_once(server: &ClickHouseServer, n: u64) {
     let counts = server.query(
         "SELECT count(), uniqExact(event_time), min(value), max(value) FROM steamflow.readings",
     );
@@ -228,14 +227,14 @@ fn an_outage_loses_nothing_and_duplicates_nothing() {
     let mut config = config(&server, spool.path());
     config.batch_rows = 500;
     let sink = ClickHouseSink::start(config).expect("sink starts");
-    write_readings(&sink, 0..5_000);
+    write_readings(&mut sink.stream("readings").unwrap(), 0..5_000);
     server.stop();
-    write_readings(&sink, 5_000..10_000);
+    write_readings(&mut sink.stream("readings").unwrap(), 5_000..10_000);
     // While the server is down the batches wait in the spool.
     let during = sink.stats();
     assert!(during.spooled_batches > 0, "{during:?}");
     server.restart();
-    write_readings(&sink, 10_000..12_000);
+    write_readings(&mut sink.stream("readings").unwrap(), 10_000..12_000);
     assert!(
         sink.wait_drained(DRAIN),
         "spool drained: {:?}",
@@ -266,18 +265,18 @@ fn a_restart_replays_the_spool_and_a_replay_of_the_source_adds_nothing() {
     config.drain_timeout_ms = 0;
     {
         let sink = ClickHouseSink::start(config.clone()).expect("sink starts");
-        write_readings(&sink, 0..3_000);
+        write_readings(&mut sink.stream("readings").unwrap(), 0..3_000);
         assert!(sink.wait_drained(DRAIN));
         server.stop();
         // Sealed while the server is down, then the process ends: left in the spool.
-        write_readings(&sink, 3_000..6_000);
+        write_readings(&mut sink.stream("readings").unwrap(), 3_000..6_000);
         let stats = sink.close();
         assert_eq!(stats.spooled_batches, 3, "{stats:?}");
     }
     server.restart();
     // The next start delivers the spool; the source replays everything.
     let sink = ClickHouseSink::start(config).expect("sink restarts");
-    write_readings(&sink, 0..8_000);
+    write_readings(&mut sink.stream("readings").unwrap(), 0..8_000);
     assert!(sink.wait_drained(DRAIN), "{:?}", sink.stats());
     let stats = sink.close();
     assert_eq!(stats.batches_dead, 0, "{stats:?}");

@@ -6,7 +6,7 @@
 //! UInt32 seconds, `DateTime64(p)` as Int64 ticks of 10^-p s, `Date` as
 //! UInt16 days, `LowCardinality(T)` as `T`.
 
-use serde_json::Value;
+use crate::field::Field;
 
 /// A column's type, for the types steamflow's tables use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,40 +86,42 @@ impl ColumnType {
     /// Appends `value` in RowBinary; `Err` says why it does not fit.
     /// Time columns take UTC milliseconds since the epoch; a non-nullable
     /// `Float64` takes `null` (a NaN or ∞ a JSON writer could not spell) as NaN.
-    pub fn encode(&self, value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
+    pub fn encode(&self, value: &Field<'_>, out: &mut Vec<u8>) -> Result<(), String> {
         match (self, value) {
-            (ColumnType::Nullable(_), Value::Null) => out.push(1),
+            (ColumnType::Nullable(_), Field::Null) => out.push(1),
             (ColumnType::Nullable(inner), value) => {
                 out.push(0);
                 inner.encode(value, out)?;
             }
-            (ColumnType::String, Value::String(s)) => put_str(out, s),
-            (ColumnType::Float64, Value::Number(n)) => {
-                let v = n.as_f64().ok_or("not a number")?;
+            (ColumnType::String, Field::Str(s)) => put_str(out, s),
+            (ColumnType::Float64, Field::Null) => out.extend_from_slice(&f64::NAN.to_le_bytes()),
+            (ColumnType::Float64, number) if number.as_f64().is_some() => {
+                let v = number.as_f64().unwrap_or(f64::NAN);
                 out.extend_from_slice(&v.to_le_bytes());
             }
-            (ColumnType::Float64, Value::Null) => out.extend_from_slice(&f64::NAN.to_le_bytes()),
-            (ColumnType::UInt(width), Value::Bool(b)) => put_uint(out, u64::from(*b), *width)?,
-            (ColumnType::UInt(width), Value::Number(n)) => {
-                put_uint(out, n.as_u64().ok_or("not an unsigned integer")?, *width)?;
-            }
-            (ColumnType::Int(width), Value::Number(n)) => {
-                put_int(out, n.as_i64().ok_or("not an integer")?, *width)?;
+            (ColumnType::UInt(width), Field::Bool(b)) => put_uint(out, u64::from(*b), *width)?,
+            (ColumnType::UInt(width), Field::U64(v)) => put_uint(out, *v, *width)?,
+            (ColumnType::Int(width), number @ (Field::I64(_) | Field::U64(_))) => {
+                put_int(out, number.as_i64().ok_or("too large")?, *width)?;
             }
             (
                 ColumnType::DateTime | ColumnType::DateTime64(_) | ColumnType::Date,
-                Value::Number(n),
+                number @ (Field::I64(_) | Field::U64(_)),
             ) => {
-                self.encode_time_ms(n.as_i64().ok_or("not a time in milliseconds")?, out)?;
+                self.encode_time_ms(number.as_i64().ok_or("too large")?, out)?;
             }
-            (ColumnType::Array(inner), Value::Array(items)) => {
+            (ColumnType::Array(inner), Field::Array(items)) => {
                 put_len(out, items.len());
                 for item in items {
                     inner.encode(item, out)?;
                 }
             }
             (column, value) => {
-                return Err(format!("{} does not fit a {column:?} column", kind(value)));
+                return Err(format!(
+                    "{} does not fit a {} column",
+                    value.kind(),
+                    column.type_name()
+                ));
             }
         }
         Ok(())
@@ -161,17 +163,6 @@ fn wrapped<'a>(text: &'a str, name: &str) -> Option<&'a str> {
     text.strip_prefix(name)?
         .strip_prefix('(')?
         .strip_suffix(')')
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// A LEB128 length.
@@ -219,6 +210,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn enc(column: &ColumnType, value: serde_json::Value, out: &mut Vec<u8>) -> Result<(), String> {
+        column.encode(&Field::from_value(&value), out)
+    }
+
     #[test]
     fn types_parse_as_system_columns_spells_them() {
         assert_eq!(
@@ -244,24 +239,22 @@ mod tests {
     fn values_encode_as_rowbinary() {
         // Reference encodings: ClickHouse docs, "RowBinary" format.
         let mut out = Vec::new();
-        ColumnType::String.encode(&json!("ab"), &mut out).unwrap();
+        enc(&ColumnType::String, json!("ab"), &mut out).unwrap();
         assert_eq!(out, [2, b'a', b'b']);
         out.clear();
         put_len(&mut out, 300);
         assert_eq!(out, [0xac, 0x02]);
         out.clear();
-        ColumnType::DateTime
-            .encode(&json!(1_500), &mut out)
-            .unwrap();
+        enc(&ColumnType::DateTime, json!(1_500), &mut out).unwrap();
         assert_eq!(out, 1u32.to_le_bytes());
         out.clear();
         let nullable = ColumnType::Nullable(Box::new(ColumnType::Float64));
-        nullable.encode(&Value::Null, &mut out).unwrap();
+        enc(&nullable, json!(null), &mut out).unwrap();
         assert_eq!(out, [1]);
         out.clear();
-        ColumnType::Int(1).encode(&json!(-1), &mut out).unwrap();
+        enc(&ColumnType::Int(1), json!(-1), &mut out).unwrap();
         assert_eq!(out, [0xff]);
-        assert!(ColumnType::Int(1).encode(&json!(200), &mut out).is_err());
-        assert!(ColumnType::String.encode(&json!(1), &mut out).is_err());
+        assert!(enc(&ColumnType::Int(1), json!(200), &mut out).is_err());
+        assert!(enc(&ColumnType::String, json!(1), &mut out).is_err());
     }
 }

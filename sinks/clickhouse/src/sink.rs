@@ -20,6 +20,7 @@ use twox_hash::XxHash64;
 use crate::config::ClickHouseConfig;
 use crate::deliver::{self, Class};
 use crate::error::Error;
+use crate::field::Record;
 use crate::ledger::Ledger;
 use crate::schema::{self, STREAM_TABLES, Server};
 use crate::spool::{Batch, Spool};
@@ -380,15 +381,18 @@ impl StreamWriter {
         self.object.push('{');
         self.object.push_str(fields);
         self.object.push('}');
-        match serde_json::from_str::<Map<String, Value>>(&self.object) {
-            Ok(map) => self.write_map(time_ms, diff, &map, fields),
+        let object = std::mem::take(&mut self.object);
+        let result = match Record::parse_members(&object) {
+            Ok(record) => self.write_record(time_ms, diff, &record, fields),
             Err(error) => {
                 let reason = format!("not a JSON object: {error}");
                 self.shared
                     .reject(self.table.name(), time_ms, diff, fields, &reason);
                 Ok(())
             }
-        }
+        };
+        self.object = object;
+        result
     }
 
     /// As [`write_fields`](Self::write_fields), from parsed fields.
@@ -398,30 +402,26 @@ impl StreamWriter {
         diff: i64,
         fields: &Map<String, Value>,
     ) -> Result<(), Error> {
-        self.write_map(time_ms, diff, fields, "")
+        let text = Value::Object(fields.clone()).to_string();
+        self.write_record(time_ms, diff, &Record::from_map(fields), &text)
     }
 
-    fn write_map(
+    fn write_record(
         &mut self,
         time_ms: u64,
         diff: i64,
-        map: &Map<String, Value>,
+        record: &Record<'_>,
         text: &str,
     ) -> Result<(), Error> {
-        match self.table.encode(time_ms, diff, map, &mut self.rows) {
+        match self.table.encode(time_ms, diff, record, &mut self.rows) {
             Ok(()) => {
                 self.ends.push(self.rows.len());
                 self.opened.get_or_insert(time_ms);
                 self.shared.counters.rows.fetch_add(1, Ordering::Relaxed);
             }
             Err(reason) => {
-                let text = if text.is_empty() {
-                    Value::Object(map.clone()).to_string()
-                } else {
-                    text.to_owned()
-                };
                 self.shared
-                    .reject(self.table.name(), time_ms, diff, &text, &reason);
+                    .reject(self.table.name(), time_ms, diff, text, &reason);
                 return Ok(());
             }
         }

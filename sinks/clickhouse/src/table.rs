@@ -12,10 +12,10 @@
 //! - `batch_id`: the batch's deduplication token (always the last column).
 
 use clickhouse::Client;
-use serde_json::{Map, Value};
 
 use crate::column::{ColumnType, put_str};
 use crate::error::Error;
+use crate::field::{Field, Record};
 
 /// Where a column's value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,13 +124,13 @@ impl Table {
         columns
     }
 
-    /// Appends one row, without its `batch_id`, from a record's JSON
-    /// fields; on error `out` is left as it was and the reason returned.
+    /// Appends one row, without its `batch_id`, from a record's fields;
+    /// on error `out` is left as it was and the reason returned.
     pub fn encode(
         &self,
         time_ms: u64,
         diff: i64,
-        fields: &Map<String, Value>,
+        fields: &Record<'_>,
         out: &mut Vec<u8>,
     ) -> Result<(), String> {
         let start = out.len();
@@ -145,26 +145,27 @@ impl Table {
         &self,
         time_ms: u64,
         diff: i64,
-        fields: &Map<String, Value>,
+        fields: &Record<'_>,
         out: &mut Vec<u8>,
     ) -> Result<(), String> {
         let time = i64::try_from(time_ms).map_err(|_| format!("time {time_ms} is too large"))?;
+        let mut hint = 0;
         for column in &self.columns {
             let encoded = match &column.source {
                 Source::Time => column.kind.encode_time_ms(time, out),
-                Source::Diff => column.kind.encode(&Value::from(diff), out),
+                Source::Diff => column.kind.encode(&Field::I64(diff), out),
                 Source::Version => {
                     let version = time_ms
                         .checked_mul(2)
                         .map(|v| v + u64::from(diff > 0))
                         .ok_or_else(|| format!("time {time_ms} is too large"))?;
-                    column.kind.encode(&Value::from(version), out)
+                    column.kind.encode(&Field::U64(version), out)
                 }
-                Source::Field(name) => match fields.get(name) {
+                Source::Field(name) => match fields.get(name, &mut hint) {
                     Some(value) => column.kind.encode(value, out),
                     None => match &column.kind {
-                        ColumnType::Nullable(_) => column.kind.encode(&Value::Null, out),
-                        ColumnType::Array(_) => column.kind.encode(&Value::Array(Vec::new()), out),
+                        ColumnType::Nullable(_) => column.kind.encode(&Field::Null, out),
+                        ColumnType::Array(_) => column.kind.encode(&Field::Array(Vec::new()), out),
                         _ => Err("the record has no such field".into()),
                     },
                 },
@@ -185,6 +186,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn record(value: &serde_json::Value) -> Record<'_> {
+        Record::from_map(value.as_object().unwrap())
+    }
+
     fn table() -> Table {
         let columns = [
             ("time", "DateTime64(3, 'UTC')"),
@@ -203,7 +208,7 @@ mod tests {
         let fields = json!({"plant": "p", "extra": 1});
         let mut out = Vec::new();
         table()
-            .encode(1000, -1, fields.as_object().unwrap(), &mut out)
+            .encode(1000, -1, &record(&fields), &mut out)
             .unwrap();
         let mut expected = 1000i64.to_le_bytes().to_vec();
         expected.extend([1, b'p', 1, 0, 0xff]);
@@ -216,7 +221,7 @@ mod tests {
         let fields = json!({"plant": 3});
         let mut out = vec![7];
         let error = table()
-            .encode(0, 1, fields.as_object().unwrap(), &mut out)
+            .encode(0, 1, &record(&fields), &mut out)
             .unwrap_err();
         assert!(error.contains("plant"), "{error}");
         assert_eq!(out, [7]);

@@ -12,6 +12,9 @@ pub struct ClickHouseServer {
     program: PathBuf,
     config: PathBuf,
     pub http_port: u16,
+    /// The native protocol port (clickhouse-client, in the benchmark).
+    #[allow(dead_code)]
+    pub tcp_port: u16,
     _dir: tempfile::TempDir,
 }
 
@@ -30,6 +33,7 @@ impl ClickHouseServer {
             program,
             config,
             http_port,
+            tcp_port,
             _dir: dir,
         };
         server.restart();

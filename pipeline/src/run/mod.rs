@@ -22,6 +22,7 @@
 //! | [`stages`] | the stages built on the standard graph (analysis) |
 //! | [`summary`] | the end-of-run summary for plant engineers |
 
+pub mod clickhouse;
 pub mod collect;
 pub mod console;
 pub mod parquet;

@@ -9,6 +9,10 @@ use steamflow_source_core::BackoffConfig;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClickHouseConfig {
+    /// The streams written, in a steamflow config's `[sinks.<id>]`
+    /// (`type = "clickhouse"`); each goes to the table of its name.
+    #[serde(default)]
+    pub inputs: Vec<String>,
     /// The HTTP interface, e.g. `http://127.0.0.1:8123`.
     #[serde(default = "default_url")]
     pub url: String,
@@ -91,6 +95,7 @@ impl ClickHouseConfig {
     /// Defaults for everything but the spool folder.
     pub fn new(url: impl Into<String>, spool_dir: impl Into<PathBuf>) -> Self {
         ClickHouseConfig {
+            inputs: Vec::new(),
             url: url.into(),
             database: default_database(),
             user: default_user(),

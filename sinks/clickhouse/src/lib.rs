@@ -35,7 +35,10 @@ pub use config::ClickHouseConfig;
 pub use deliver::{Class, classify, server_code};
 pub use error::Error;
 pub use field::{Field, Record};
-pub use schema::{MIGRATIONS, Migrated, Migration, STREAM_TABLES, Server, migrate};
+pub use schema::{
+    MIGRATIONS, Migrated, Migration, STREAM_TABLES, Server, detect_blocking, migrate,
+    migrate_blocking,
+};
 pub use sink::{ClickHouseSink, Stats, StreamWriter, client, table_for_stream};
 pub use spool::{Batch, Spool};
 pub use table::Table;

@@ -244,6 +244,24 @@ pub async fn migrate(client: &Client, database: &str) -> Result<Migrated, Error>
     })
 }
 
+/// [`migrate`] for callers without an async runtime: the server and
+/// database of `config`.
+pub fn migrate_blocking(config: &crate::ClickHouseConfig) -> Result<Migrated, Error> {
+    runtime()?.block_on(migrate(&crate::client(config), &config.database))
+}
+
+/// [`Server::detect`] for callers without an async runtime.
+pub fn detect_blocking(config: &crate::ClickHouseConfig) -> Result<Server, Error> {
+    runtime()?.block_on(Server::detect(&crate::client(config)))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Error::Config(format!("cannot start an I/O runtime: {error}")))
+}
+
 async fn exec(client: &Client, sql: &str) -> Result<(), Error> {
     client
         .query_raw(sql)

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS trap_statuses
 )
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(window_start)
-ORDER BY (plant, trap, window_start)
+ORDER BY (plant, trap, window_start, window_end)
 TTL toDateTime(window_start) + INTERVAL 1825 DAY -- requires 19.6
 SETTINGS index_granularity = 8192
     , non_replicated_deduplication_window = 1000 -- requires 22.2

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS leaks
 )
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(window_start)
-ORDER BY (plant, location, window_start)
+ORDER BY (plant, location, window_start, window_end)
 TTL toDateTime(window_start) + INTERVAL 1825 DAY -- requires 19.6
 SETTINGS index_granularity = 8192
     , non_replicated_deduplication_window = 1000 -- requires 22.2

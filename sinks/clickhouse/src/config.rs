@@ -48,6 +48,9 @@ pub struct ClickHouseConfig {
     /// jitter (`[retry] initial_ms = 200, max_ms = 30000`).
     #[serde(default)]
     pub retry: BackoffConfig,
+    /// Batches inserted at once (a batch's rows are still one insert).
+    #[serde(default = "default_parallel_inserts")]
+    pub parallel_inserts: usize,
     /// An insert or query that takes longer fails (and is retried).
     #[serde(default = "default_request_timeout_ms")]
     pub request_timeout_ms: u64,
@@ -87,6 +90,9 @@ fn default_request_timeout_ms() -> u64 {
 fn default_drain_timeout_ms() -> u64 {
     30_000
 }
+fn default_parallel_inserts() -> usize {
+    2
+}
 fn default_true() -> bool {
     true
 }
@@ -106,6 +112,7 @@ impl ClickHouseConfig {
             spool_dir: spool_dir.into(),
             spool_max_bytes: default_spool_max_bytes(),
             retry: BackoffConfig::default(),
+            parallel_inserts: default_parallel_inserts(),
             request_timeout_ms: default_request_timeout_ms(),
             drain_timeout_ms: default_drain_timeout_ms(),
             migrate: true,
@@ -126,6 +133,9 @@ impl ClickHouseConfig {
                 "database `{}` must be letters, digits and _",
                 self.database
             ));
+        }
+        if self.parallel_inserts == 0 {
+            problems.push("parallel_inserts must be at least 1".into());
         }
         if self.batch_rows == 0 || self.batch_bytes == 0 {
             problems.push("batch_rows and batch_bytes must be greater than 0".into());

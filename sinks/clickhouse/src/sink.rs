@@ -248,7 +248,7 @@ impl ClickHouseSink {
             let db = root.with_database(&shared.config.database);
             std::thread::Builder::new()
                 .name("clickhouse-delivery".into())
-                .spawn(move || runtime.block_on(deliver_all(&shared, &db, server)))
+                .spawn(move || runtime.block_on(deliver_all(shared, db, server)))
                 .map_err(|source| Error::Spool {
                     path: PathBuf::new(),
                     source,
@@ -496,68 +496,123 @@ enum Outcome {
     Stopped,
 }
 
-async fn deliver_all(shared: &Shared, client: &Client, server: Server) {
+/// Delivers the spool's batches, oldest first, up to `parallel_inserts`
+/// at a time (never two of one token at once), until closed.
+async fn deliver_all(shared: Arc<Shared>, client: Client, server: Server) {
     let mut seed = u64::from(std::process::id());
+    let mut in_flight: tokio::task::JoinSet<(Batch, Outcome)> = tokio::task::JoinSet::new();
+    let mut started: Vec<(u64, String)> = Vec::new();
+    let parallel = shared.config.parallel_inserts.max(1);
     loop {
-        let batch = {
-            let mut spool = lock(&shared.spool);
-            loop {
-                if let Some(batch) = spool.front() {
-                    break batch.clone();
-                }
+        // Start what may start.
+        while in_flight.len() < parallel {
+            let next = lock(&shared.spool)
+                .batches()
+                .find(|b| {
+                    !started
+                        .iter()
+                        .any(|(seq, token)| *seq == b.seq || *token == b.token)
+                })
+                .cloned();
+            let Some(batch) = next else {
+                break;
+            };
+            seed = seed.wrapping_add(batch.seq);
+            started.push((batch.seq, batch.token.clone()));
+            let (shared, client) = (Arc::clone(&shared), client.clone());
+            in_flight.spawn(async move {
+                let outcome = match std::fs::read(&batch.path) {
+                    Ok(_) if lock(&shared.ledger).contains(&batch.token) => Outcome::AlreadyThere,
+                    Ok(data) => {
+                        deliver_one(&shared, &client, server, &batch, Bytes::from(data), seed).await
+                    }
+                    Err(error) => {
+                        Outcome::Dead(format!("cannot read {}: {error}", batch.path.display()))
+                    }
+                };
+                (batch, outcome)
+            });
+        }
+        if in_flight.is_empty() {
+            if shared.closing.load(Ordering::Relaxed) && lock(&shared.spool).is_empty() {
+                return;
+            }
+            let spool = lock(&shared.spool);
+            if spool.batches().next().is_none() {
                 if shared.closing.load(Ordering::Relaxed) {
                     return;
                 }
-                spool = shared
+                let _ = shared
                     .changed
-                    .wait_timeout(spool, Duration::from_millis(100))
-                    .map(|(guard, _)| guard)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner().0);
+                    .wait_timeout(spool, Duration::from_millis(100));
             }
-        };
-        seed = seed.wrapping_add(batch.seq);
-        let outcome = match std::fs::read(&batch.path) {
-            Ok(_) if lock(&shared.ledger).contains(&batch.token) => Outcome::AlreadyThere,
-            Ok(data) => deliver_one(shared, client, server, &batch, Bytes::from(data), seed).await,
-            Err(error) => Outcome::Dead(format!("cannot read {}: {error}", batch.path.display())),
-        };
-        if matches!(outcome, Outcome::Delivered | Outcome::AlreadyThere)
-            && let Err(error) = lock(&shared.ledger).record(&batch.token)
-        {
-            shared.report(error.to_string());
+            continue;
         }
-        let mut spool = lock(&shared.spool);
-        let done = match outcome {
-            Outcome::Delivered => {
-                shared
-                    .counters
-                    .batches_delivered
-                    .fetch_add(1, Ordering::Relaxed);
-                spool.pop()
-            }
-            Outcome::AlreadyThere => {
-                shared
-                    .counters
-                    .batches_already_there
-                    .fetch_add(1, Ordering::Relaxed);
-                spool.pop()
-            }
-            Outcome::Dead(reason) => {
-                shared.counters.batches_dead.fetch_add(1, Ordering::Relaxed);
-                let buried = spool.bury(&reason);
-                shared.report(format!(
-                    "batch {} of `{}` refused, moved to dead/: {reason}",
-                    batch.token, batch.table
-                ));
-                buried.map(|_| ())
-            }
-            Outcome::Stopped => return,
+        // Wait for a delivery, or look for new batches now and then.
+        let finished = tokio::select! {
+            finished = in_flight.join_next() => finished,
+            () = tokio::time::sleep(Duration::from_millis(20)) => None,
         };
-        shared.changed.notify_all();
-        drop(spool);
-        if let Err(error) = done {
-            shared.report(error.to_string());
+        let Some(finished) = finished else {
+            continue;
+        };
+        let Ok((batch, outcome)) = finished else {
+            shared.report("a delivery task failed".into());
             return;
+        };
+        started.retain(|(seq, _)| *seq != batch.seq);
+        if !settle(&shared, &batch, outcome) {
+            // Stopped (closing) or the spool cannot be written: let the
+            // others finish; what is left is delivered by the next start.
+            while let Some(Ok((batch, outcome))) = in_flight.join_next().await {
+                settle(&shared, &batch, outcome);
+            }
+            return;
+        }
+    }
+}
+
+/// Records what became of a batch; `false` to stop delivering.
+fn settle(shared: &Shared, batch: &Batch, outcome: Outcome) -> bool {
+    if matches!(outcome, Outcome::Delivered | Outcome::AlreadyThere)
+        && let Err(error) = lock(&shared.ledger).record(&batch.token)
+    {
+        shared.report(error.to_string());
+    }
+    let mut spool = lock(&shared.spool);
+    let done = match outcome {
+        Outcome::Delivered => {
+            shared
+                .counters
+                .batches_delivered
+                .fetch_add(1, Ordering::Relaxed);
+            spool.remove(batch.seq)
+        }
+        Outcome::AlreadyThere => {
+            shared
+                .counters
+                .batches_already_there
+                .fetch_add(1, Ordering::Relaxed);
+            spool.remove(batch.seq)
+        }
+        Outcome::Dead(reason) => {
+            shared.counters.batches_dead.fetch_add(1, Ordering::Relaxed);
+            let buried = spool.bury(batch.seq, &reason);
+            shared.report(format!(
+                "batch {} of `{}` refused, moved to dead/: {reason}",
+                batch.token, batch.table
+            ));
+            buried.map(|_| ())
+        }
+        Outcome::Stopped => return false,
+    };
+    shared.changed.notify_all();
+    drop(spool);
+    match done {
+        Ok(()) => true,
+        Err(error) => {
+            shared.report(error.to_string());
+            false
         }
     }
 }

@@ -6,7 +6,7 @@
 //! and renamed, so a file under its final name is always whole; a
 //! leftover temporary file (a crash mid-write) is removed on open, and
 //! its rows were never acknowledged to the graph. Batches are delivered in
-//! `seq` order and removed once delivered; one the server refuses for good
+//! `seq` order (a few at a time) and removed once delivered; one the server refuses for good
 //! moves to `dead/` with a `.reason` file beside it.
 
 use std::collections::VecDeque;
@@ -131,20 +131,31 @@ impl Spool {
         Ok(())
     }
 
-    /// Removes the oldest batch (delivered).
-    pub fn pop(&mut self) -> Result<(), Error> {
-        if let Some(batch) = self.queue.pop_front() {
-            self.bytes = self.bytes.saturating_sub(batch.bytes);
+    /// The batches waiting, oldest first.
+    pub fn batches(&self) -> impl Iterator<Item = &Batch> {
+        self.queue.iter()
+    }
+
+    fn take(&mut self, seq: u64) -> Option<Batch> {
+        let index = self.queue.iter().position(|batch| batch.seq == seq)?;
+        let batch = self.queue.remove(index)?;
+        self.bytes = self.bytes.saturating_sub(batch.bytes);
+        Some(batch)
+    }
+
+    /// Removes batch `seq` (delivered).
+    pub fn remove(&mut self, seq: u64) -> Result<(), Error> {
+        if let Some(batch) = self.take(seq) {
             fs::remove_file(&batch.path).map_err(io(&batch.path))?;
         }
         Ok(())
     }
 
-    /// Moves the oldest batch to `dead/`, with the reason beside it.
-    pub fn bury(&mut self, reason: &str) -> Result<PathBuf, Error> {
+    /// Moves batch `seq` to `dead/`, with the reason beside it.
+    pub fn bury(&mut self, seq: u64, reason: &str) -> Result<PathBuf, Error> {
         let dead = self.dir.join("dead");
         fs::create_dir_all(&dead).map_err(io(&dead))?;
-        let Some(batch) = self.queue.pop_front() else {
+        let Some(batch) = self.take(seq) else {
             return Ok(dead);
         };
         self.bytes = self.bytes.saturating_sub(batch.bytes);
@@ -201,8 +212,8 @@ mod tests {
             ("readings", "aa")
         );
         assert!(front.recovered);
-        spool.pop().unwrap();
-        let buried = spool.bury("schema").unwrap();
+        spool.remove(0).unwrap();
+        let buried = spool.bury(1, "schema").unwrap();
         assert!(buried.exists());
         assert!(spool.is_empty());
         spool.push("losses", "dd", b"3").unwrap();

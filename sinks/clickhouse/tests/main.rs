@@ -2,6 +2,7 @@
 //! clickhouse-server (started here on a free port) and, for the modern
 //! DDL, the current engine of PyPI's chdb-core.
 
+mod dashboard;
 mod kill;
 mod modern;
 mod schema;

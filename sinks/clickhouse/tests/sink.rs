@@ -329,3 +329,17 @@ fn a_corrected_window_replaces_the_old_one() {
     sink.close();
     assert_eq!(server.query(query), "");
 }
+
+/// Writes one record of every stream (for queries over the schema).
+pub fn records_for_dashboard(server: &ClickHouseServer, drain: Duration) {
+    let spool = tempfile::tempdir().unwrap();
+    let sink = ClickHouseSink::start(config(server, spool.path())).expect("sink starts");
+    for (stream, record) in records() {
+        let mut writer = sink.stream(stream).expect(stream);
+        writer
+            .write_fields(T0 + 1_000, 1, &fields(record))
+            .expect(stream);
+    }
+    assert!(sink.wait_drained(drain));
+    sink.close();
+}

@@ -180,7 +180,7 @@ pub(crate) fn put_len(out: &mut Vec<u8>, len: usize) {
 }
 
 /// A length-prefixed string.
-pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {
+fn put_str(out: &mut Vec<u8>, s: &str) {
     put_len(out, s.len());
     out.extend_from_slice(s.as_bytes());
 }

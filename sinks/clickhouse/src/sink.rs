@@ -24,7 +24,7 @@ use crate::field::Record;
 use crate::ledger::Ledger;
 use crate::schema::{self, STREAM_TABLES, Server};
 use crate::spool::{Batch, Spool};
-use crate::table::{Table, put_batch_id};
+use crate::table::Table;
 
 /// Counters of a sink, for status lines and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -281,7 +281,8 @@ impl ClickHouseSink {
             table: Arc::clone(table),
             shared: Arc::clone(&self.shared),
             rows: Vec::new(),
-            ends: Vec::new(),
+            ids: Vec::new(),
+            hasher: batch_hasher(name),
             opened: None,
             object: String::new(),
         })
@@ -359,8 +360,12 @@ fn stats(shared: &Shared) -> Stats {
 pub struct StreamWriter {
     table: Arc<Table>,
     shared: Arc<Shared>,
+    /// Encoded rows, each ending in a `batch_id` slot.
     rows: Vec<u8>,
-    ends: Vec<usize>,
+    /// Where each row's `batch_id` slot is.
+    ids: Vec<usize>,
+    /// The hash of the rows so far (their token at seal).
+    hasher: XxHash64,
     /// The dataflow time of the batch's first row.
     opened: Option<u64>,
     object: String,
@@ -413,9 +418,17 @@ impl StreamWriter {
         record: &Record<'_>,
         text: &str,
     ) -> Result<(), Error> {
+        let start = self.rows.len();
         match self.table.encode(time_ms, diff, record, &mut self.rows) {
             Ok(()) => {
-                self.ends.push(self.rows.len());
+                std::hash::Hasher::write(
+                    &mut self.hasher,
+                    self.rows.get(start..).unwrap_or_default(),
+                );
+                // The row's `batch_id`: a slot for the token, filled at seal.
+                self.rows.push(TOKEN_LEN as u8);
+                self.ids.push(self.rows.len());
+                self.rows.extend_from_slice(&[b'0'; TOKEN_LEN]);
                 self.opened.get_or_insert(time_ms);
                 self.shared.counters.rows.fetch_add(1, Ordering::Relaxed);
             }
@@ -426,7 +439,7 @@ impl StreamWriter {
             }
         }
         let config = &self.shared.config;
-        if self.ends.len() >= config.batch_rows || self.rows.len() >= config.batch_bytes {
+        if self.ids.len() >= config.batch_rows || self.rows.len() >= config.batch_bytes {
             self.seal()?;
         }
         Ok(())
@@ -454,26 +467,32 @@ impl StreamWriter {
     /// that the same rows sealed again (a replay) are the same batch, which
     /// is not delivered twice.
     pub fn seal(&mut self) -> Result<(), Error> {
-        if self.ends.is_empty() {
+        if self.ids.is_empty() {
             return Ok(());
         }
-        let mut hasher = XxHash64::with_seed(0);
-        std::hash::Hasher::write(&mut hasher, self.table.name().as_bytes());
-        std::hash::Hasher::write(&mut hasher, &self.rows);
-        let token = format!("{:016x}", std::hash::Hasher::finish(&hasher));
-        let mut data = Vec::with_capacity(self.rows.len() + self.ends.len() * (token.len() + 1));
-        let mut start = 0;
-        for &end in &self.ends {
-            data.extend_from_slice(self.rows.get(start..end).unwrap_or_default());
-            put_batch_id(&mut data, &token);
-            start = end;
+        let token = format!("{:016x}", std::hash::Hasher::finish(&self.hasher));
+        for &id in &self.ids {
+            if let Some(slot) = self.rows.get_mut(id..id + TOKEN_LEN) {
+                slot.copy_from_slice(token.as_bytes());
+            }
         }
-        self.shared.spool(self.table.name(), &token, &data)?;
+        self.shared.spool(self.table.name(), &token, &self.rows)?;
         self.rows.clear();
-        self.ends.clear();
+        self.ids.clear();
+        self.hasher = batch_hasher(self.table.name());
         self.opened = None;
         Ok(())
     }
+}
+
+/// A batch token is 16 hex digits: the XXH64 of the table name and the
+/// batch's rows without their `batch_id`.
+const TOKEN_LEN: usize = 16;
+
+fn batch_hasher(table: &str) -> XxHash64 {
+    let mut hasher = XxHash64::with_seed(0);
+    std::hash::Hasher::write(&mut hasher, table.as_bytes());
+    hasher
 }
 
 impl Drop for StreamWriter {

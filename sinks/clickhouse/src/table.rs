@@ -13,7 +13,7 @@
 
 use clickhouse::Client;
 
-use crate::column::{ColumnType, put_str};
+use crate::column::ColumnType;
 use crate::error::Error;
 use crate::field::{Field, Record};
 
@@ -174,11 +174,6 @@ impl Table {
         }
         Ok(())
     }
-}
-
-/// Appends a row's `batch_id`.
-pub(crate) fn put_batch_id(out: &mut Vec<u8>, token: &str) {
-    put_str(out, token);
 }
 
 #[cfg(test)]

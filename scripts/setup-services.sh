@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(mosquitto mosquitto-clients python3-venv clickhouse-server clickhouse-client)
+apt_packages=(mosquitto mosquitto-clients python3-venv chromium clickhouse-server clickhouse-client)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -28,6 +28,8 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Simulate a plant (with faults) and write its readings and a replay config.
     Simulate(cli::simulate::SimulateArgs),
+    /// Write a daily, weekly, monthly or annual report of a run (HTML, PDF, JSON, Excel).
+    Report(cli::report::ReportArgs),
     /// Replay readings through the dataflow graph (development harness).
     #[command(hide = true)]
     DevReplay(cli::dataflow_dev::DevReplayArgs),
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Clickhouse(args) => cli::clickhouse::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Simulate(args) => cli::simulate::run(args),
+        Command::Report(args) => cli::report::run(args),
         Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {

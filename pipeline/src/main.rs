@@ -22,6 +22,8 @@ enum Command {
     Run(cli::run::RunArgs),
     /// Steam-table and steam-system calculations (IAPWS-IF97, leaks, heat loss, economics).
     Calc(cli::calc::CalcArgs),
+    /// The ClickHouse schema: print its DDL, or create/upgrade it on a server.
+    Clickhouse(cli::clickhouse::ClickHouseArgs),
     /// Check a config file and report every error with its key and line.
     Validate(cli::validate::ValidateArgs),
     /// Simulate a plant (with faults) and write its readings and a replay config.
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => cli::demo::run(args),
         Command::Run(args) => cli::run::run(args),
         Command::Calc(args) => cli::calc::run(args),
+        Command::Clickhouse(args) => cli::clickhouse::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Simulate(args) => cli::simulate::run(args),
         Command::Report(args) => cli::report::run(args),

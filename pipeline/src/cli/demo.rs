@@ -8,6 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use steamflow_sink_clickhouse::ClickHouseConfig;
+
 use crate::cli::report::write_report;
 use crate::config::sinks::{
     Compression, ConsoleFormat, ConsoleSink, JsonlSink, ParquetSink, SinkConfig,
@@ -36,6 +38,11 @@ pub struct DemoArgs {
     /// Pace the simulation at this multiple of real time (60: a simulated minute per second).
     #[arg(long, value_name = "FACTOR")]
     pub realtime_factor: Option<f64>,
+    /// Also send every stream to this ClickHouse server (HTTP interface,
+    /// e.g. `http://127.0.0.1:8123`), database `steamflow`, migrated first;
+    /// its spool is `<out>/clickhouse-spool`.
+    #[arg(long, value_name = "URL")]
+    pub clickhouse: Option<String>,
     /// No status lines or progress bars.
     #[arg(long, short)]
     pub quiet: bool,
@@ -95,6 +102,17 @@ pub fn demo_config(args: &DemoArgs) -> anyhow::Result<Config> {
             compression: Compression::Zstd,
         }),
     );
+    if let Some(url) = &args.clickhouse {
+        let mut settings = ClickHouseConfig::new(url.clone(), args.out.join("clickhouse-spool"));
+        settings.inputs = FILE_STREAMS
+            .iter()
+            .filter(|s| **s != "sim")
+            .map(|s| (*s).to_owned())
+            .collect();
+        config
+            .sinks
+            .insert("clickhouse".to_owned(), SinkConfig::Clickhouse(settings));
+    }
     config.sinks.insert(
         "terminal".to_owned(),
         SinkConfig::Console(ConsoleSink {

@@ -1,4 +1,5 @@
 pub mod calc;
+pub mod clickhouse;
 pub mod dataflow_dev;
 pub mod demo;
 pub mod report;

@@ -4,6 +4,8 @@
 //! - `type = "jsonl"`: one JSON Lines file per stream in `dir`.
 //! - `type = "parquet"`: one Parquet file set per stream in `dir`.
 //! - `type = "console"`: the terminal.
+//! - `type = "clickhouse"`: one table per stream in a ClickHouse database
+//!   (see [`steamflow_sink_clickhouse::ClickHouseConfig`] for its keys).
 //!
 //! An input is a stream name (see [`super::BUILTIN_STREAMS`]), a source id
 //! (that source's raw readings), `window_aggregates.<window id>`, or a
@@ -27,11 +29,13 @@ pub enum SinkConfig {
     Parquet(ParquetSink),
     /// The terminal.
     Console(ConsoleSink),
+    /// ClickHouse tables.
+    Clickhouse(ClickHouseSink),
 }
 
 impl SinkConfig {
     /// The `type` values a sink may have.
-    pub const TYPES: &'static [&'static str] = &["jsonl", "parquet", "console"];
+    pub const TYPES: &'static [&'static str] = &["jsonl", "parquet", "console", "clickhouse"];
 
     /// Reads the table of a sink of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -45,6 +49,9 @@ impl SinkConfig {
             "jsonl" => collector.deserialize(value, path).map(SinkConfig::Jsonl),
             "parquet" => collector.deserialize(value, path).map(SinkConfig::Parquet),
             "console" => collector.deserialize(value, path).map(SinkConfig::Console),
+            "clickhouse" => collector
+                .deserialize(value, path)
+                .map(SinkConfig::Clickhouse),
             _ => return None,
         })
     }
@@ -55,6 +62,7 @@ impl SinkConfig {
             SinkConfig::Jsonl(s) => &s.inputs,
             SinkConfig::Parquet(s) => &s.inputs,
             SinkConfig::Console(s) => &s.inputs,
+            SinkConfig::Clickhouse(s) => &s.inputs,
         }
     }
 }
@@ -104,6 +112,11 @@ fn default_compression() -> Compression {
     Compression::Zstd
 }
 
+/// ClickHouse: each stream into its table (`window_aggregates.<id>` into
+/// `window_aggregates`), through a disk spool in `spool_dir`; its keys are
+/// [`ClickHouseConfig`]'s (`inputs` included).
+pub use steamflow_sink_clickhouse::ClickHouseConfig as ClickHouseSink;
+
 /// How the console prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -151,6 +164,7 @@ impl Checker<'_> {
         let dir = match sink {
             SinkConfig::Jsonl(s) => Some(&s.dir),
             SinkConfig::Parquet(s) => Some(&s.dir),
+            SinkConfig::Clickhouse(s) => Some(&s.spool_dir),
             SinkConfig::Console(_) => None,
         };
         if dir.is_some_and(|d| d.as_os_str().is_empty()) {
@@ -161,5 +175,48 @@ impl Checker<'_> {
         {
             self.issue(path.key("row_group_rows"), "must be greater than 0");
         }
+        if let SinkConfig::Clickhouse(c) = sink {
+            for problem in c.problems() {
+                self.issue(path.clone(), problem);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, DEMO_CONFIG};
+
+    fn with_sink(table: &str) -> Result<Config, crate::config::diagnostic::ConfigErrors> {
+        let text = format!("{DEMO_CONFIG}\n{table}\n");
+        Config::from_toml(&text, "test.toml", &|_| None)
+    }
+
+    #[test]
+    fn a_clickhouse_sink_takes_its_settings_flat_and_refuses_unknown_keys() {
+        let config = with_sink(
+            "[sinks.ch]\ntype = \"clickhouse\"\ninputs = [\"balances\", \"window_aggregates*\"]\n\
+             url = \"http://db:8123\"\nspool_dir = \"spool\"\nbatch_rows = 5000\n\
+             retry = { initial_ms = 100, max_ms = 1000 }",
+        )
+        .expect("valid");
+        let Some(SinkConfig::Clickhouse(sink)) = config.sinks.get("ch") else {
+            panic!("no clickhouse sink: {:?}", config.sinks);
+        };
+        assert_eq!(sink.url, "http://db:8123");
+        assert_eq!(sink.batch_rows, 5000);
+        assert_eq!(sink.retry.max_ms, 1000);
+        assert_eq!(sink.database, "steamflow");
+        let error = with_sink(
+            "[sinks.ch]\ntype = \"clickhouse\"\ninputs = [\"balances\"]\nspool_dir = \"s\"\nbatch_row = 1",
+        )
+        .expect_err("unknown key");
+        assert!(format!("{error:?}").contains("batch_row"), "{error:?}");
+        let error = with_sink(
+            "[sinks.ch]\ntype = \"clickhouse\"\ninputs = [\"balances\"]\nspool_dir = \"s\"\nurl = \"db:8123\"",
+        )
+        .expect_err("bad url");
+        assert!(format!("{error:?}").contains("http://"), "{error:?}");
     }
 }

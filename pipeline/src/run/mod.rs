@@ -26,6 +26,7 @@
 //! | [`summary`] | the end-of-run summary for plant engineers |
 
 pub mod check;
+pub mod clickhouse;
 pub mod collect;
 pub mod connector;
 pub mod console;

@@ -5,7 +5,10 @@
 //! - `parquet`: `<dir>/<stream>.parquet`, a `time` column, the record's
 //!   columns and `diff` ([`ParquetStream`]);
 //! - `console`: the terminal view ([`ConsoleStream`]), fed updates as they
-//!   are made (live), not when the watermark settles them.
+//!   are made (live), not when the watermark settles them;
+//! - `clickhouse`: one table per stream ([`ClickHouseStream`]), through the
+//!   sink's disk spool; the sink is started once per run on worker 0 and
+//!   drains its spool when the last stream closes.
 //!
 //! An input names a stream the graph publishes, a source id (that source's
 //! raw readings, written before the graph by the worker that owns the
@@ -18,9 +21,11 @@ use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 use steamflow_operators::reading::Reading;
+use steamflow_sink_clickhouse::{ClickHouseConfig, ClickHouseSink};
 use steamflow_sink_jsonl::ReadingsWriter;
 use steamflow_sink_parquet::ParquetWriter;
 
+use super::clickhouse::ClickHouseStream;
 use super::console::{ConsoleEvent, ConsoleStream};
 use super::parquet::ParquetStream;
 use super::status::{Status, StreamOutput};
@@ -37,6 +42,8 @@ pub enum SinkKind {
     Parquet(PathBuf),
     /// The terminal; `true` for JSON lines rather than text.
     Console(bool),
+    /// ClickHouse, with its spool folder resolved.
+    ClickHouse(Box<ClickHouseConfig>),
 }
 
 /// One sink: its id, kind and inputs.
@@ -61,6 +68,11 @@ pub fn sinks_of(config: &Config) -> Vec<SinkSpec> {
                 SinkConfig::Jsonl(s) => SinkKind::Jsonl(config.resolve(&s.dir)),
                 SinkConfig::Parquet(s) => SinkKind::Parquet(config.resolve(&s.dir)),
                 SinkConfig::Console(s) => SinkKind::Console(s.format == ConsoleFormat::Json),
+                SinkConfig::Clickhouse(s) => {
+                    let mut settings = s.clone();
+                    settings.spool_dir = config.resolve(&settings.spool_dir);
+                    SinkKind::ClickHouse(Box::new(settings))
+                }
             },
             inputs: sink.inputs().to_vec(),
         })
@@ -115,6 +127,18 @@ pub fn attach(
 ) {
     let available: Vec<String> = outputs.names().map(str::to_owned).collect();
     for sink in sinks {
+        let clickhouse = match &sink.kind {
+            SinkKind::ClickHouse(settings) if worker == 0 => {
+                match ClickHouseSink::start(settings.as_ref().clone()) {
+                    Ok(started) => Some(Arc::new(started)),
+                    Err(error) => {
+                        status.warn(format!("sink `{}`: {error}", sink.id));
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
         let (selected, missing) = resolve(&sink.inputs, &available, sources);
         if worker == 0 {
             for input in missing {
@@ -130,7 +154,12 @@ pub fn attach(
             }
         }
         for stream in selected.iter().filter(|s| !sources.contains(s)) {
-            let record_sink = stream_sink(sink, stream, outputs, worker, status, console);
+            let record_sink = match &sink.kind {
+                SinkKind::ClickHouse(_) => {
+                    clickhouse_sink(sink, stream, clickhouse.as_ref(), status)
+                }
+                _ => stream_sink(sink, stream, outputs, worker, status, console),
+            };
             // The terminal shows updates as they are made; files hold them settled.
             let subscribed = match sink.kind {
                 SinkKind::Console(_) => outputs.subscribe_live(stream, record_sink),
@@ -178,6 +207,33 @@ fn stream_sink(
         SinkKind::Console(json) => {
             let tx = if open { console.cloned() } else { None };
             Box::new(ConsoleStream::new(stream, tx, *json))
+        }
+        SinkKind::ClickHouse(_) => clickhouse_sink(sink, stream, None, status),
+    }
+}
+
+/// A stream's ClickHouse writer; one that discards everything where the
+/// sink is not open (workers other than 0, or the sink failed to start).
+fn clickhouse_sink(
+    sink: &SinkSpec,
+    stream: &str,
+    clickhouse: Option<&Arc<ClickHouseSink>>,
+    status: &Status,
+) -> Box<dyn RecordSink> {
+    let Some(clickhouse) = clickhouse else {
+        return Box::new(ClickHouseStream::closed());
+    };
+    let output = StreamOutput::new(&sink.id, stream, None);
+    status.add_output(Arc::clone(&output));
+    match clickhouse.stream(stream) {
+        Ok(writer) => Box::new(ClickHouseStream::new(
+            Arc::clone(clickhouse),
+            writer,
+            output,
+        )),
+        Err(error) => {
+            output.fail(error);
+            Box::new(ClickHouseStream::closed())
         }
     }
 }
@@ -265,6 +321,10 @@ impl RawSinks {
                     }
                 }
                 SinkKind::Console(_) => raw.console = console.cloned(),
+                SinkKind::ClickHouse(_) => status.warn(format!(
+                    "sink `{}`: a source's raw readings do not go to ClickHouse; subscribe to `readings`",
+                    sink.id
+                )),
             }
         }
         raw

@@ -1,6 +1,7 @@
 //! Integration tests of the `steamflow` binary and library: one test binary,
 //! a module per command.
 
+mod api_run;
 mod calc_batch;
 mod calc_cli;
 mod dataflow;

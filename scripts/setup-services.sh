@@ -2,7 +2,8 @@
 # Installs the real services and peers the tests talk to, on a fresh
 # Debian machine (as root, or with sudo): Debian's mosquitto broker and
 # clients, and a Python virtual environment with independent protocol peers
-# (asyncua for OPC UA, pymodbus for Modbus TCP). Idempotent: a second run
+# (asyncua for OPC UA, pymodbus for Modbus TCP, aiosmtpd as the SMTP server
+# of the alert e-mail tests). Idempotent: a second run
 # only checks. Tests start and stop the servers themselves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +31,8 @@ fi
 if ! "$venv/bin/python" -c "import asyncua, pymodbus" >/dev/null 2>&1; then
   echo "== installing the Python protocol peers"
   "$venv/bin/pip" install -q --disable-pip-version-check "asyncua==2.1.0" "pymodbus==3.16.1"
+fi
+if ! "$venv/bin/python" -c "import aiosmtpd" >/dev/null 2>&1; then
+  echo "== installing the SMTP server of the alert e-mail tests"
+  "$venv/bin/pip" install -q --disable-pip-version-check "aiosmtpd==1.4.6"
 fi

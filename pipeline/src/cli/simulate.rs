@@ -374,6 +374,7 @@ fn replay_config(config: &Config, sims: &[Running]) -> anyhow::Result<String> {
             SinkConfig::Jsonl(s) => &mut s.inputs,
             SinkConfig::Parquet(s) => &mut s.inputs,
             SinkConfig::Console(s) => &mut s.inputs,
+            SinkConfig::Alerts(s) => &mut s.inputs,
         };
         for input in inputs
             .iter_mut()

@@ -4,6 +4,8 @@
 //! - `type = "jsonl"`: one JSON Lines file per stream in `dir`.
 //! - `type = "parquet"`: one Parquet file set per stream in `dir`.
 //! - `type = "console"`: the terminal.
+//! - `type = "alerts"`: alert routing to webhook, Slack, PagerDuty, e-mail
+//!   and MQTT channels ([`AlertsSinkConfig`]; input: `alerts`).
 //!
 //! An input is a stream name (see [`super::BUILTIN_STREAMS`]), a source id
 //! (that source's raw readings), `window_aggregates.<window id>`, or a
@@ -12,6 +14,7 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+pub use steamflow_sink_alerts::AlertsSinkConfig;
 
 use super::Checker;
 use super::diagnostic::KeyPath;
@@ -27,11 +30,13 @@ pub enum SinkConfig {
     Parquet(ParquetSink),
     /// The terminal.
     Console(ConsoleSink),
+    /// Alert routing to the people on call.
+    Alerts(AlertsSinkConfig),
 }
 
 impl SinkConfig {
     /// The `type` values a sink may have.
-    pub const TYPES: &'static [&'static str] = &["jsonl", "parquet", "console"];
+    pub const TYPES: &'static [&'static str] = &["jsonl", "parquet", "console", "alerts"];
 
     /// Reads the table of a sink of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -45,6 +50,7 @@ impl SinkConfig {
             "jsonl" => collector.deserialize(value, path).map(SinkConfig::Jsonl),
             "parquet" => collector.deserialize(value, path).map(SinkConfig::Parquet),
             "console" => collector.deserialize(value, path).map(SinkConfig::Console),
+            "alerts" => collector.deserialize(value, path).map(SinkConfig::Alerts),
             _ => return None,
         })
     }
@@ -55,6 +61,7 @@ impl SinkConfig {
             SinkConfig::Jsonl(s) => &s.inputs,
             SinkConfig::Parquet(s) => &s.inputs,
             SinkConfig::Console(s) => &s.inputs,
+            SinkConfig::Alerts(s) => &s.inputs,
         }
     }
 }
@@ -151,7 +158,7 @@ impl Checker<'_> {
         let dir = match sink {
             SinkConfig::Jsonl(s) => Some(&s.dir),
             SinkConfig::Parquet(s) => Some(&s.dir),
-            SinkConfig::Console(_) => None,
+            SinkConfig::Console(_) | SinkConfig::Alerts(_) => None,
         };
         if dir.is_some_and(|d| d.as_os_str().is_empty()) {
             self.issue(path.key("dir"), "must name a folder");
@@ -160,6 +167,31 @@ impl Checker<'_> {
             && p.row_group_rows == 0
         {
             self.issue(path.key("row_group_rows"), "must be greater than 0");
+        }
+        if let SinkConfig::Alerts(alerts) = sink {
+            self.check_alerts_sink(&path, alerts);
+        }
+    }
+
+    fn check_alerts_sink(&mut self, path: &KeyPath, sink: &AlertsSinkConfig) {
+        use steamflow_sink_alerts::Segment;
+        for (i, input) in sink.inputs.iter().enumerate() {
+            if input != "alerts" {
+                self.issue(
+                    path.key("inputs").index(i),
+                    format!("an alerts sink routes the `alerts` stream, not `{input}`"),
+                );
+            }
+        }
+        for issue in sink.validate() {
+            let key = issue
+                .path
+                .iter()
+                .fold(path.clone(), |key, segment| match segment {
+                    Segment::Key(name) => key.key(name),
+                    Segment::Index(index) => key.index(*index),
+                });
+            self.issue(key, issue.message);
         }
     }
 }

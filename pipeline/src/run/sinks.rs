@@ -6,6 +6,7 @@
 //!   columns and `diff` ([`ParquetStream`]);
 //! - `console`: the terminal view ([`ConsoleStream`]), fed updates as they
 //!   are made (live), not when the watermark settles them.
+//! - `alerts`: alert routing ([`AlertsStream`]), fed live like the console.
 //!
 //! An input names a stream the graph publishes, a source id (that source's
 //! raw readings, written before the graph by the worker that owns the
@@ -21,6 +22,7 @@ use steamflow_operators::reading::Reading;
 use steamflow_sink_jsonl::ReadingsWriter;
 use steamflow_sink_parquet::ParquetWriter;
 
+use super::alerts::{AlertsKind, AlertsStream};
 use super::console::{ConsoleEvent, ConsoleStream};
 use super::parquet::ParquetStream;
 use super::status::{Status, StreamOutput};
@@ -37,6 +39,8 @@ pub enum SinkKind {
     Parquet(PathBuf),
     /// The terminal; `true` for JSON lines rather than text.
     Console(bool),
+    /// Alert channels, through a router started with the sinks.
+    Alerts(AlertsKind),
 }
 
 /// One sink: its id, kind and inputs.
@@ -50,7 +54,8 @@ pub struct SinkSpec {
     pub inputs: Vec<String>,
 }
 
-/// The sinks of a config, with their folders resolved.
+/// The sinks of a config, with their folders resolved (and the alert
+/// routers started: close them with [`super::alerts::routers`]).
 pub fn sinks_of(config: &Config) -> Vec<SinkSpec> {
     config
         .sinks
@@ -61,6 +66,7 @@ pub fn sinks_of(config: &Config) -> Vec<SinkSpec> {
                 SinkConfig::Jsonl(s) => SinkKind::Jsonl(config.resolve(&s.dir)),
                 SinkConfig::Parquet(s) => SinkKind::Parquet(config.resolve(&s.dir)),
                 SinkConfig::Console(s) => SinkKind::Console(s.format == ConsoleFormat::Json),
+                SinkConfig::Alerts(s) => SinkKind::Alerts(AlertsKind::start(id, s, config)),
             },
             inputs: sink.inputs().to_vec(),
         })
@@ -133,7 +139,9 @@ pub fn attach(
             let record_sink = stream_sink(sink, stream, outputs, worker, status, console);
             // The terminal shows updates as they are made; files hold them settled.
             let subscribed = match sink.kind {
-                SinkKind::Console(_) => outputs.subscribe_live(stream, record_sink),
+                SinkKind::Console(_) | SinkKind::Alerts(_) => {
+                    outputs.subscribe_live(stream, record_sink)
+                }
                 _ => outputs.subscribe_records(stream, record_sink),
             };
             if let Err(error) = subscribed {
@@ -178,6 +186,13 @@ fn stream_sink(
         SinkKind::Console(json) => {
             let tx = if open { console.cloned() } else { None };
             Box::new(ConsoleStream::new(stream, tx, *json))
+        }
+        SinkKind::Alerts(alerts) => {
+            let output = output(None);
+            if let (true, Err(error)) = (open, &alerts.router) {
+                output.fail(error.clone());
+            }
+            Box::new(AlertsStream::new(alerts.clone(), output))
         }
     }
 }
@@ -265,6 +280,8 @@ impl RawSinks {
                     }
                 }
                 SinkKind::Console(_) => raw.console = console.cloned(),
+                // Alert channels route alerts, not raw readings (the config check says so).
+                SinkKind::Alerts(_) => {}
             }
         }
         raw

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real services and peers the tests talk to, on a fresh
 # Debian machine (as root, or with sudo): Debian's mosquitto broker and
-# clients, Debian's clickhouse-server and client, and a Python virtual
-# environment with independent protocol peers (asyncua for OPC UA, pymodbus
-# for Modbus TCP) and chdb-core (a current ClickHouse engine). Idempotent: a second run
+# clients, Debian's clickhouse-server and client, Chromium (renders the HTML
+# reports in their test), and a Python virtual environment with independent
+# protocol peers (asyncua for OPC UA, pymodbus for Modbus TCP), chdb-core (a
+# current ClickHouse engine) and aiosmtpd (the SMTP server of the alert
+# e-mail tests). Idempotent: a second run
 # only checks. Tests start and stop the servers themselves.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,4 +40,8 @@ fi
 if ! "$venv/bin/python" -c "import chdb" >/dev/null 2>&1; then
   echo "== installing chdb-core"
   "$venv/bin/pip" install -q --disable-pip-version-check "chdb-core==26.9.0"
+fi
+if ! "$venv/bin/python" -c "import aiosmtpd" >/dev/null 2>&1; then
+  echo "== installing the SMTP server of the alert e-mail tests"
+  "$venv/bin/pip" install -q --disable-pip-version-check "aiosmtpd==1.4.6"
 fi

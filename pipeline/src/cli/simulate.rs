@@ -375,6 +375,7 @@ fn replay_config(config: &Config, sims: &[Running]) -> anyhow::Result<String> {
             SinkConfig::Parquet(s) => &mut s.inputs,
             SinkConfig::Console(s) => &mut s.inputs,
             SinkConfig::Clickhouse(s) => &mut s.inputs,
+            SinkConfig::Alerts(s) => &mut s.inputs,
         };
         for input in inputs
             .iter_mut()

@@ -6,6 +6,8 @@
 //! - `type = "console"`: the terminal.
 //! - `type = "clickhouse"`: one table per stream in a ClickHouse database
 //!   (see [`steamflow_sink_clickhouse::ClickHouseConfig`] for its keys).
+//! - `type = "alerts"`: alert routing to webhook, Slack, PagerDuty, e-mail
+//!   and MQTT channels ([`AlertsSinkConfig`]; input: `alerts`).
 //!
 //! An input is a stream name (see [`super::BUILTIN_STREAMS`]), a source id
 //! (that source's raw readings), `window_aggregates.<window id>`, or a
@@ -14,6 +16,7 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+pub use steamflow_sink_alerts::AlertsSinkConfig;
 
 use super::Checker;
 use super::diagnostic::KeyPath;
@@ -31,11 +34,14 @@ pub enum SinkConfig {
     Console(ConsoleSink),
     /// ClickHouse tables.
     Clickhouse(ClickHouseSink),
+    /// Alert routing to the people on call.
+    Alerts(AlertsSinkConfig),
 }
 
 impl SinkConfig {
     /// The `type` values a sink may have.
-    pub const TYPES: &'static [&'static str] = &["jsonl", "parquet", "console", "clickhouse"];
+    pub const TYPES: &'static [&'static str] =
+        &["jsonl", "parquet", "console", "clickhouse", "alerts"];
 
     /// Reads the table of a sink of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -52,6 +58,7 @@ impl SinkConfig {
             "clickhouse" => collector
                 .deserialize(value, path)
                 .map(SinkConfig::Clickhouse),
+            "alerts" => collector.deserialize(value, path).map(SinkConfig::Alerts),
             _ => return None,
         })
     }
@@ -63,6 +70,7 @@ impl SinkConfig {
             SinkConfig::Parquet(s) => &s.inputs,
             SinkConfig::Console(s) => &s.inputs,
             SinkConfig::Clickhouse(s) => &s.inputs,
+            SinkConfig::Alerts(s) => &s.inputs,
         }
     }
 }
@@ -165,7 +173,7 @@ impl Checker<'_> {
             SinkConfig::Jsonl(s) => Some(&s.dir),
             SinkConfig::Parquet(s) => Some(&s.dir),
             SinkConfig::Clickhouse(s) => Some(&s.spool_dir),
-            SinkConfig::Console(_) => None,
+            SinkConfig::Console(_) | SinkConfig::Alerts(_) => None,
         };
         if dir.is_some_and(|d| d.as_os_str().is_empty()) {
             self.issue(path.key("dir"), "must name a folder");
@@ -179,6 +187,31 @@ impl Checker<'_> {
             for problem in c.problems() {
                 self.issue(path.clone(), problem);
             }
+        }
+        if let SinkConfig::Alerts(alerts) = sink {
+            self.check_alerts_sink(&path, alerts);
+        }
+    }
+
+    fn check_alerts_sink(&mut self, path: &KeyPath, sink: &AlertsSinkConfig) {
+        use steamflow_sink_alerts::Segment;
+        for (i, input) in sink.inputs.iter().enumerate() {
+            if input != "alerts" {
+                self.issue(
+                    path.key("inputs").index(i),
+                    format!("an alerts sink routes the `alerts` stream, not `{input}`"),
+                );
+            }
+        }
+        for issue in sink.validate() {
+            let key = issue
+                .path
+                .iter()
+                .fold(path.clone(), |key, segment| match segment {
+                    Segment::Key(name) => key.key(name),
+                    Segment::Index(index) => key.index(*index),
+                });
+            self.issue(key, issue.message);
         }
     }
 }

@@ -25,6 +25,7 @@
 //! | [`stages`] | the stages built on the standard graph (analysis) |
 //! | [`summary`] | the end-of-run summary for plant engineers |
 
+pub mod alerts;
 pub mod check;
 pub mod clickhouse;
 pub mod collect;
@@ -211,6 +212,7 @@ pub fn execute(
     });
     let console_tx = console.as_ref().map(Console::sender);
     let sinks = sinks::sinks_of(config);
+    let alert_routers = alerts::routers(&sinks);
     let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
     let mut owned = Vec::with_capacity(sources.len());
     let runs_live = sources.iter().enumerate().any(|(index, source)| {
@@ -329,6 +331,10 @@ pub fn execute(
     let outcome = options
         .workers
         .execute(move |worker| run_worker(worker, &shared));
+    // What the group windows hold still goes out; retries get a grace period.
+    for router in alert_routers {
+        router.close(alerts::CLOSE_GRACE);
+    }
     if let Some(console) = console {
         console.finish();
     }

@@ -9,6 +9,8 @@
 //! - `clickhouse`: one table per stream ([`ClickHouseStream`]), through the
 //!   sink's disk spool; the sink is started once per run on worker 0 and
 //!   drains its spool when the last stream closes.
+//!   are made (live), not when the watermark settles them.
+//! - `alerts`: alert routing ([`AlertsStream`]), fed live like the console.
 //!
 //! An input names a stream the graph publishes, a source id (that source's
 //! raw readings, written before the graph by the worker that owns the
@@ -25,6 +27,7 @@ use steamflow_sink_clickhouse::{ClickHouseConfig, ClickHouseSink};
 use steamflow_sink_jsonl::ReadingsWriter;
 use steamflow_sink_parquet::ParquetWriter;
 
+use super::alerts::{AlertsKind, AlertsStream};
 use super::clickhouse::ClickHouseStream;
 use super::console::{ConsoleEvent, ConsoleStream};
 use super::parquet::ParquetStream;
@@ -44,6 +47,8 @@ pub enum SinkKind {
     Console(bool),
     /// ClickHouse, with its spool folder resolved.
     ClickHouse(Box<ClickHouseConfig>),
+    /// Alert channels, through a router started with the sinks.
+    Alerts(AlertsKind),
 }
 
 /// One sink: its id, kind and inputs.
@@ -57,7 +62,8 @@ pub struct SinkSpec {
     pub inputs: Vec<String>,
 }
 
-/// The sinks of a config, with their folders resolved.
+/// The sinks of a config, with their folders resolved (and the alert
+/// routers started: close them with [`super::alerts::routers`]).
 pub fn sinks_of(config: &Config) -> Vec<SinkSpec> {
     config
         .sinks
@@ -73,6 +79,7 @@ pub fn sinks_of(config: &Config) -> Vec<SinkSpec> {
                     settings.spool_dir = config.resolve(&settings.spool_dir);
                     SinkKind::ClickHouse(Box::new(settings))
                 }
+                SinkConfig::Alerts(s) => SinkKind::Alerts(AlertsKind::start(id, s, config)),
             },
             inputs: sink.inputs().to_vec(),
         })
@@ -162,7 +169,9 @@ pub fn attach(
             };
             // The terminal shows updates as they are made; files hold them settled.
             let subscribed = match sink.kind {
-                SinkKind::Console(_) => outputs.subscribe_live(stream, record_sink),
+                SinkKind::Console(_) | SinkKind::Alerts(_) => {
+                    outputs.subscribe_live(stream, record_sink)
+                }
                 _ => outputs.subscribe_records(stream, record_sink),
             };
             if let Err(error) = subscribed {
@@ -209,6 +218,13 @@ fn stream_sink(
             Box::new(ConsoleStream::new(stream, tx, *json))
         }
         SinkKind::ClickHouse(_) => clickhouse_sink(sink, stream, None, status),
+        SinkKind::Alerts(alerts) => {
+            let output = output(None);
+            if let (true, Err(error)) = (open, &alerts.router) {
+                output.fail(error.clone());
+            }
+            Box::new(AlertsStream::new(alerts.clone(), output))
+        }
     }
 }
 
@@ -325,6 +341,8 @@ impl RawSinks {
                     "sink `{}`: a source's raw readings do not go to ClickHouse; subscribe to `readings`",
                     sink.id
                 )),
+                // Alert channels route alerts, not raw readings (the config check says so).
+                SinkKind::Alerts(_) => {}
             }
         }
         raw

@@ -24,8 +24,9 @@ enum Command {
     Calc(cli::calc::CalcArgs),
     /// Check a config file and report every error with its key and line.
     Validate(cli::validate::ValidateArgs),
-    /// Simulate a plant (with faults) and write its readings and a replay config.
-    Simulate(cli::simulate::SimulateArgs),
+    /// Simulate a plant (with faults): write its readings and a replay
+    /// config, or serve it live over OPC UA, Modbus TCP and MQTT.
+    Simulate(Box<cli::simulate::SimulateArgs>),
     /// Replay readings through the dataflow graph (development harness).
     #[command(hide = true)]
     DevReplay(cli::dataflow_dev::DevReplayArgs),
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run::run(args),
         Command::Calc(args) => cli::calc::run(args),
         Command::Validate(args) => cli::validate::run(args),
-        Command::Simulate(args) => cli::simulate::run(args),
+        Command::Simulate(args) => cli::simulate::run(*args),
         Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {

@@ -4,5 +4,6 @@
 mod calc_batch;
 mod calc_cli;
 mod dataflow;
+mod live;
 mod run_cli;
 mod scenarios;

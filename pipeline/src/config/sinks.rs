@@ -4,6 +4,8 @@
 //! - `type = "jsonl"`: one JSON Lines file per stream in `dir`.
 //! - `type = "parquet"`: one Parquet file set per stream in `dir`.
 //! - `type = "console"`: the terminal.
+//! - `type = "mqtt"`: each record published as JSON to an MQTT broker
+//!   ([`MqttSink`]).
 //!
 //! An input is a stream name (see [`super::BUILTIN_STREAMS`]), a source id
 //! (that source's raw readings), `window_aggregates.<window id>`, or a
@@ -12,6 +14,7 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use steamflow_source_mqtt::{ConnectionConfig, KeySegment, MqttSinkConfig, Qos};
 
 use super::Checker;
 use super::diagnostic::KeyPath;
@@ -27,11 +30,13 @@ pub enum SinkConfig {
     Parquet(ParquetSink),
     /// The terminal.
     Console(ConsoleSink),
+    /// An MQTT broker.
+    Mqtt(Box<MqttSink>),
 }
 
 impl SinkConfig {
     /// The `type` values a sink may have.
-    pub const TYPES: &'static [&'static str] = &["jsonl", "parquet", "console"];
+    pub const TYPES: &'static [&'static str] = &["jsonl", "parquet", "console", "mqtt"];
 
     /// Reads the table of a sink of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -45,6 +50,9 @@ impl SinkConfig {
             "jsonl" => collector.deserialize(value, path).map(SinkConfig::Jsonl),
             "parquet" => collector.deserialize(value, path).map(SinkConfig::Parquet),
             "console" => collector.deserialize(value, path).map(SinkConfig::Console),
+            "mqtt" => collector
+                .deserialize(value, path)
+                .map(|sink| SinkConfig::Mqtt(Box::new(sink))),
             _ => return None,
         })
     }
@@ -55,6 +63,17 @@ impl SinkConfig {
             SinkConfig::Jsonl(s) => &s.inputs,
             SinkConfig::Parquet(s) => &s.inputs,
             SinkConfig::Console(s) => &s.inputs,
+            SinkConfig::Mqtt(s) => &s.inputs,
+        }
+    }
+
+    /// The streams it subscribes to, to edit.
+    pub fn inputs_mut(&mut self) -> &mut Vec<String> {
+        match self {
+            SinkConfig::Jsonl(s) => &mut s.inputs,
+            SinkConfig::Parquet(s) => &mut s.inputs,
+            SinkConfig::Console(s) => &mut s.inputs,
+            SinkConfig::Mqtt(s) => &mut s.inputs,
         }
     }
 }
@@ -129,6 +148,59 @@ fn default_console_format() -> ConsoleFormat {
     ConsoleFormat::Text
 }
 
+/// MQTT: every record of the inputs published as one JSON object (its
+/// fields, plus `stream`: the stream's name) to a topic filled from its
+/// fields. Records replaced by a newer version (retractions) are not
+/// published: the newer version is.
+///
+/// ```toml
+/// [sinks.pager]
+/// type = "mqtt"
+/// inputs = ["alerts"]
+/// topic = "steam/{plant}/alerts"
+/// qos = 1
+/// retain = false
+/// broker = { host = "broker.plant.local", port = 1883 }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MqttSink {
+    /// Streams published.
+    pub inputs: Vec<String>,
+    /// The broker and how to log in (the keys of an MQTT source's `broker`;
+    /// the client id defaults to `steamflow-<sink id>`).
+    pub broker: ConnectionConfig,
+    /// The topic: text and `{field}` placeholders filled from each record's
+    /// top-level fields, such as `steam/{plant}/alerts` or
+    /// `steam/{plant}/{stream}`. `/`, `+` and `#` in a value become `_`.
+    pub topic: String,
+    /// QoS of the messages: 0, 1 (default) or 2.
+    #[serde(default)]
+    pub qos: Qos,
+    /// Publish retained: the broker keeps the last message of each topic
+    /// for subscribers that come later (a dashboard's current alerts).
+    #[serde(default)]
+    pub retain: bool,
+    /// QoS 1/2 messages sent ahead of their acknowledgements; default 20.
+    /// Keep it at most the broker's limit (mosquitto's
+    /// `max_inflight_messages`, 20 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_inflight: Option<u16>,
+}
+
+impl MqttSink {
+    /// The publisher's settings.
+    pub fn publisher(&self) -> MqttSinkConfig {
+        let mut config = MqttSinkConfig::new(self.broker.clone(), self.topic.clone());
+        config.qos = self.qos;
+        config.retain = self.retain;
+        if let Some(max_inflight) = self.max_inflight {
+            config.max_inflight = max_inflight;
+        }
+        config
+    }
+}
+
 impl Checker<'_> {
     pub(crate) fn check_sink(&mut self, id: &str, sink: &SinkConfig) {
         let path = KeyPath::root().key("sinks").key(id);
@@ -151,7 +223,7 @@ impl Checker<'_> {
         let dir = match sink {
             SinkConfig::Jsonl(s) => Some(&s.dir),
             SinkConfig::Parquet(s) => Some(&s.dir),
-            SinkConfig::Console(_) => None,
+            SinkConfig::Console(_) | SinkConfig::Mqtt(_) => None,
         };
         if dir.is_some_and(|d| d.as_os_str().is_empty()) {
             self.issue(path.key("dir"), "must name a folder");
@@ -160,6 +232,18 @@ impl Checker<'_> {
             && p.row_group_rows == 0
         {
             self.issue(path.key("row_group_rows"), "must be greater than 0");
+        }
+        if let SinkConfig::Mqtt(mqtt) = sink {
+            for issue in mqtt.publisher().validate() {
+                let key = issue
+                    .path
+                    .iter()
+                    .fold(path.clone(), |key, segment| match segment {
+                        KeySegment::Key(name) => key.key(name),
+                        KeySegment::Index(index) => key.index(*index),
+                    });
+                self.issue(key, issue.message);
+            }
         }
     }
 }

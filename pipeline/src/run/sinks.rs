@@ -5,7 +5,9 @@
 //! - `parquet`: `<dir>/<stream>.parquet`, a `time` column, the record's
 //!   columns and `diff` ([`ParquetStream`]);
 //! - `console`: the terminal view ([`ConsoleStream`]), fed updates as they
-//!   are made (live), not when the watermark settles them.
+//!   are made (live), not when the watermark settles them;
+//! - `mqtt`: each settled record published as JSON to a broker
+//!   ([`mqtt::MqttPublisher`]).
 //!
 //! An input names a stream the graph publishes, a source id (that source's
 //! raw readings, written before the graph by the worker that owns the
@@ -20,6 +22,7 @@ use std::sync::mpsc::Sender;
 use steamflow_operators::reading::Reading;
 use steamflow_sink_jsonl::ReadingsWriter;
 use steamflow_sink_parquet::ParquetWriter;
+use steamflow_source_mqtt::MqttSinkConfig;
 
 use super::console::{ConsoleEvent, ConsoleStream};
 use super::parquet::ParquetStream;
@@ -27,6 +30,8 @@ use super::status::{Status, StreamOutput};
 use crate::config::sinks::{ConsoleFormat, SinkConfig};
 use crate::config::{BUILTIN_STREAMS, Config};
 use crate::dataflow::{JsonlSink, LineSink, Outputs, RecordSink, SinkRecord, Time};
+
+mod mqtt;
 
 /// Where a sink writes.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,6 +42,8 @@ pub enum SinkKind {
     Parquet(PathBuf),
     /// The terminal; `true` for JSON lines rather than text.
     Console(bool),
+    /// An MQTT broker.
+    Mqtt(Box<MqttSinkConfig>),
 }
 
 /// One sink: its id, kind and inputs.
@@ -61,6 +68,7 @@ pub fn sinks_of(config: &Config) -> Vec<SinkSpec> {
                 SinkConfig::Jsonl(s) => SinkKind::Jsonl(config.resolve(&s.dir)),
                 SinkConfig::Parquet(s) => SinkKind::Parquet(config.resolve(&s.dir)),
                 SinkConfig::Console(s) => SinkKind::Console(s.format == ConsoleFormat::Json),
+                SinkConfig::Mqtt(s) => SinkKind::Mqtt(Box::new(s.publisher())),
             },
             inputs: sink.inputs().to_vec(),
         })
@@ -129,7 +137,24 @@ pub fn attach(
                 ));
             }
         }
+        // One connection per sink, shared by its streams, on the worker that publishes.
+        let publisher = match &sink.kind {
+            SinkKind::Mqtt(config) if worker == 0 => {
+                Some(mqtt::MqttPublisher::start(config, &sink.id))
+            }
+            _ => None,
+        };
         for stream in selected.iter().filter(|s| !sources.contains(s)) {
+            if let Some(publisher) = &publisher {
+                let output = StreamOutput::new(&sink.id, stream, None);
+                status.add_output(Arc::clone(&output));
+                let record_sink =
+                    mqtt::MqttStream::new(stream, Some(Arc::clone(publisher)), output);
+                if let Err(error) = outputs.subscribe_records(stream, Box::new(record_sink)) {
+                    status.warn(format!("sink `{}`: {error}", sink.id));
+                }
+                continue;
+            }
             let record_sink = stream_sink(sink, stream, outputs, worker, status, console);
             // The terminal shows updates as they are made; files hold them settled.
             let subscribed = match sink.kind {
@@ -179,6 +204,12 @@ fn stream_sink(
             let tx = if open { console.cloned() } else { None };
             Box::new(ConsoleStream::new(stream, tx, *json))
         }
+        // Worker 0 publishes (see `attach`); the others receive no updates.
+        SinkKind::Mqtt(_) => Box::new(mqtt::MqttStream::new(
+            stream,
+            None,
+            StreamOutput::new(&sink.id, stream, None),
+        )),
     }
 }
 
@@ -265,6 +296,10 @@ impl RawSinks {
                     }
                 }
                 SinkKind::Console(_) => raw.console = console.cloned(),
+                SinkKind::Mqtt(_) => status.warn(format!(
+                    "sink `{}`: the raw readings of source `{source}` are not published over MQTT; subscribe to `readings`",
+                    sink.id
+                )),
             }
         }
         raw

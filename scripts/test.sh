@@ -23,3 +23,14 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked
+
+# The Arroyo UDF plugin is its own workspace with its own lockfile (arrow 51).
+echo "== sql/arroyo: fmt, clippy, test"
+cargo fmt --manifest-path sql/arroyo/Cargo.toml -- --check
+cargo clippy --manifest-path sql/arroyo/Cargo.toml --all-targets --locked -- -D warnings
+cargo test --manifest-path sql/arroyo/Cargo.toml --locked
+# The Fluvio client is a cargo feature of its connector (off by default: it
+# brings its own async runtime and TLS stack); build and test it too.
+echo "== Fluvio client (--all-features)"
+cargo clippy -p steamflow-source-fluvio --all-targets --all-features --locked -- -D warnings
+cargo test -p steamflow-source-fluvio --all-features --locked

@@ -27,6 +27,8 @@ enum Command {
     /// Simulate a plant (with faults): write its readings and a replay
     /// config, or serve it live over OPC UA, Modbus TCP and MQTT.
     Simulate(Box<cli::simulate::SimulateArgs>),
+    /// Write a daily, weekly, monthly or annual report of a run (HTML, PDF, JSON, Excel).
+    Report(cli::report::ReportArgs),
     /// Replay readings through the dataflow graph (development harness).
     #[command(hide = true)]
     DevReplay(cli::dataflow_dev::DevReplayArgs),
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Calc(args) => cli::calc::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Simulate(args) => cli::simulate::run(*args),
+        Command::Report(args) => cli::report::run(args),
         Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {

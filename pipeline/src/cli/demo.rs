@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::cli::report::write_report;
 use crate::config::sinks::{
     Compression, ConsoleFormat, ConsoleSink, JsonlSink, ParquetSink, SinkConfig,
 };
@@ -17,6 +18,7 @@ use crate::run::console::{short_utc, thousands};
 use crate::run::sources::sources_of;
 use crate::run::summary::{SUMMARY_STREAMS, render, render_outputs};
 use crate::run::{RunOptions, execute};
+use steamflow_reports::{Format, ReportKind};
 
 /// Arguments of `steamflow demo`. `-h` is timely's hostfile, so help is `--help` only.
 #[derive(Debug, clap::Args)]
@@ -135,6 +137,22 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     print!("{}", render(&report, &config));
     println!("\nStreams written (JSON Lines and Parquet, one file per stream):");
     print!("{}", render_outputs(&report));
+    // The files are complete on process 0 once the run has returned.
+    if args.workers.process == 0 {
+        let reports = args.out.join("reports");
+        let written = write_report(
+            ReportKind::Monthly,
+            &args.out,
+            &reports,
+            None,
+            None,
+            &Format::ALL,
+        )?;
+        println!("\nMonthly energy audit (HTML with charts, PDF, JSON, Excel):");
+        for path in written {
+            println!("  {}", path.display());
+        }
+    }
     let errors = report.errors();
     for error in &errors {
         eprintln!("error: {error}");

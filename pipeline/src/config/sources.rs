@@ -8,12 +8,14 @@
 //!   ([`ModbusConfig`]).
 //! - `type = "mqtt"`: topics of an MQTT broker ([`MqttSourceConfig`]).
 //! - `type = "http"`: readings POSTed to an ingest endpoint ([`HttpSourceConfig`]).
+//! - `type = "fluvio"`: a topic of a Fluvio cluster ([`FluvioSourceConfig`]).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use steamflow_operators::reading::parse_utc_ms;
 use steamflow_simulator::SimulatorConfig;
+use steamflow_source_fluvio::FluvioSourceConfig;
 use steamflow_source_http::HttpSourceConfig;
 use steamflow_source_modbus::{ModbusConfig, PathSegment};
 use steamflow_source_mqtt::{KeySegment, MqttSourceConfig};
@@ -38,12 +40,21 @@ pub enum SourceConfig {
     Http(HttpSourceConfig),
     /// An OPC UA server.
     Opcua(steamflow_source_opcua::OpcUaConfig),
+    /// Partitions of a Fluvio topic, JSON records decoded by field paths.
+    Fluvio(FluvioSourceConfig),
 }
 
 impl SourceConfig {
     /// The `type` values a source may have.
-    pub const TYPES: &'static [&'static str] =
-        &["simulator", "file", "modbus", "mqtt", "http", "opcua"];
+    pub const TYPES: &'static [&'static str] = &[
+        "simulator",
+        "file",
+        "modbus",
+        "mqtt",
+        "http",
+        "opcua",
+        "fluvio",
+    ];
 
     /// Reads the table of a source of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -62,6 +73,7 @@ impl SourceConfig {
             "mqtt" => collector.deserialize(value, path).map(SourceConfig::Mqtt),
             "http" => collector.deserialize(value, path).map(SourceConfig::Http),
             "opcua" => collector.deserialize(value, path).map(SourceConfig::Opcua),
+            "fluvio" => collector.deserialize(value, path).map(SourceConfig::Fluvio),
             _ => return None,
         })
     }
@@ -138,6 +150,22 @@ impl Checker<'_> {
                     self.issue(path.key(issue.key), issue.message);
                 }
                 if let Some(plant) = &http.plant {
+                    self.plant_reference(&path.key("plant"), plant);
+                }
+            }
+            SourceConfig::Fluvio(fluvio) => {
+                // Its issues carry key paths as the MQTT source's do.
+                for issue in fluvio.validate() {
+                    let key = issue
+                        .path
+                        .iter()
+                        .fold(path.clone(), |key, segment| match segment {
+                            KeySegment::Key(name) => key.key(name),
+                            KeySegment::Index(index) => key.index(*index),
+                        });
+                    self.issue(key, issue.message);
+                }
+                if let Some(plant) = &fluvio.plant {
                     self.plant_reference(&path.key("plant"), plant);
                 }
             }

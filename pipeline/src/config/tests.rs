@@ -308,3 +308,37 @@ fn alert_conditions_get_their_defaults() {
         }
     );
 }
+
+#[test]
+fn a_fluvio_source_is_read_and_its_errors_are_reported_at_their_keys() {
+    let good = format!(
+        "{DEMO}\n[sources.plant_fluvio]\ntype = \"fluvio\"\ntopic = \"steam-readings\"\n\
+         plant = \"north\"\ncluster = {{ endpoint = \"fluvio.plant.local:9003\" }}\n"
+    );
+    let config = Config::from_toml(&good, "test.toml", &no_env).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        config.sources.get("plant_fluvio"),
+        Some(SourceConfig::Fluvio(_))
+    ));
+    let bad = format!(
+        "{DEMO}\n[sources.plant_fluvio]\ntype = \"fluvio\"\ntopic = \"Steam\"\n\
+         plant = \"south\"\ncluster = {{ endpoint = \"fluvio.plant.local\" }}\n"
+    );
+    let found = errors(&bad);
+    let keys: Vec<_> = found.iter().map(|(key, _, _)| key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "sources.plant_fluvio.topic",
+            "sources.plant_fluvio.plant",
+            "sources.plant_fluvio.cluster.endpoint",
+        ],
+        "{found:?}"
+    );
+    assert_eq!(found[0].1, line_of(&bad, "topic = \"Steam\""), "{found:?}");
+    assert_eq!(
+        found[2].1,
+        line_of(&bad, "fluvio.plant.local\" }"),
+        "{found:?}"
+    );
+}

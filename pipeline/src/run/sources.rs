@@ -150,7 +150,8 @@ pub fn sources_of(
             SourceConfig::Modbus(_)
             | SourceConfig::Mqtt(_)
             | SourceConfig::Http(_)
-            | SourceConfig::Opcua(_) => {
+            | SourceConfig::Opcua(_)
+            | SourceConfig::Fluvio(_) => {
                 anyhow::bail!(
                     "sources.{id}: `steamflow run` cannot run network sources (modbus, mqtt, \
                      http) yet; replay a capture of them as a file source"

@@ -1,0 +1,7 @@
+//! Reports from a run's streams: the figures, each format, and the HTML
+//! rendered by a real browser.
+
+mod browser;
+mod figures;
+mod formats;
+mod support;

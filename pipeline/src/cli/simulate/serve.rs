@@ -114,6 +114,9 @@ pub const MQTT_CLIENT_ID: &str = "simulator";
 /// Batches of readings waiting for the MQTT publisher before they are
 /// counted as not published (the broker is away or slower than the plant).
 const MQTT_QUEUE: usize = 1_000;
+/// Batches served at most before the config is written even though a tag
+/// has no value yet (one held back by a fault).
+const ANNOUNCE_AFTER: u64 = 30;
 /// How long the end of a run waits for the MQTT queue to drain.
 const MQTT_DRAIN: Duration = Duration::from_secs(15);
 
@@ -259,7 +262,9 @@ async fn serve_all(
     for line in &lines {
         println!("{line}");
     }
-    // Written once the first values are served: when it appears, the plant is live.
+    // Written once every tag holds a value (or after ANNOUNCE_AFTER samples,
+    // when a fault keeps a tag silent): when it appears, the plant is live
+    // and `run --check` finds a value on every node.
     let mut announce = None;
     if let Some(path) = &serve.config_out {
         let first = protocols.first().copied().unwrap_or(Protocol::Opcua);
@@ -332,6 +337,9 @@ async fn pace(
         .min()
         .unwrap_or_default();
     let mut served = 0_u64;
+    let mut batches = 0_u64;
+    let tag_count: usize = sims.iter().map(|s| s.sim.tags().len()).sum();
+    let mut valued = std::collections::HashSet::new();
     let mut line = String::new();
     while let Some(running) = sims
         .iter_mut()
@@ -380,7 +388,18 @@ async fn pace(
             }
         }
         served += batch.readings.len() as u64;
-        if let Some((path, text)) = announce.take() {
+        batches += 1;
+        if announce.is_some() {
+            valued.extend(
+                batch
+                    .readings
+                    .iter()
+                    .map(|r| (r.plant.clone(), r.tag.clone())),
+            );
+        }
+        if (valued.len() >= tag_count || batches >= ANNOUNCE_AFTER)
+            && let Some((path, text)) = announce.take()
+        {
             fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
             println!(
                 "wrote {}: check it with `steamflow run --check {0}`, run it with `steamflow run {0}`",

@@ -43,17 +43,17 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// Binds `config.listen` and loads the TLS certificate if configured.
-    pub async fn bind(config: &ApiConfig) -> Result<Listener, ServeError> {
-        let tls = match &config.tls {
+    /// Binds `listen` and loads the TLS certificate if one is given.
+    pub async fn bind(listen: SocketAddr, tls: Option<&TlsConfig>) -> Result<Listener, ServeError> {
+        let tls = match tls {
             Some(tls) => Some(rustls_config(tls)?),
             None => None,
         };
         let bind_error = |source| ServeError::Bind {
-            addr: config.listen,
+            addr: listen,
             source,
         };
-        let listener = std::net::TcpListener::bind(config.listen).map_err(bind_error)?;
+        let listener = std::net::TcpListener::bind(listen).map_err(bind_error)?;
         listener.set_nonblocking(true).map_err(bind_error)?;
         Ok(Listener { listener, tls })
     }
@@ -100,7 +100,10 @@ pub async fn serve(
     router: Router,
     shutdown: CancellationToken,
 ) -> Result<(), ServeError> {
-    Listener::bind(config).await?.serve(router, shutdown).await
+    Listener::bind(config.listen, config.tls.as_ref())
+        .await?
+        .serve(router, shutdown)
+        .await
 }
 
 fn rustls_config(tls: &TlsConfig) -> Result<RustlsConfig, ServeError> {

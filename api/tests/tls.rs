@@ -32,7 +32,9 @@ async fn start(tls: Option<TlsConfig>) -> Running {
     } else {
         "http"
     };
-    let listener = Listener::bind(&config).await.unwrap();
+    let listener = Listener::bind(config.listen, config.tls.as_ref())
+        .await
+        .unwrap();
     let port = listener.local_addr().unwrap().port();
     let stop = CancellationToken::new();
     let app = router(ApiState::new(&auth(), live()).unwrap());
@@ -123,7 +125,11 @@ async fn a_missing_certificate_file_is_a_clear_error() {
         }),
         auth: auth(),
     };
-    let error = Listener::bind(&config).await.err().unwrap().to_string();
+    let error = Listener::bind(config.listen, config.tls.as_ref())
+        .await
+        .err()
+        .unwrap()
+        .to_string();
     assert!(
         error.starts_with("api.tls:") && error.contains("absent"),
         "{error}"

@@ -78,7 +78,9 @@ async fn case(name: &str, tls: Option<(TlsConfig, String)>, secs: u64, clients: 
         tls: tls.as_ref().map(|(config, _)| config.clone()),
         auth: auth(),
     };
-    let listener = Listener::bind(&config).await.expect("bind");
+    let listener = Listener::bind(config.listen, config.tls.as_ref())
+        .await
+        .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let stop = CancellationToken::new();
     let app = router(ApiState::new(&auth(), live()).expect("state"));

@@ -217,12 +217,14 @@ async fn http_case(requests: usize, per_request: usize, clients: usize) {
     let expected = requests * per_request;
     let consumer = tokio::spawn(consume(rx, expected));
     let started = Instant::now();
+    // reqwest's rustls comes without a default provider in this workspace.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut tasks = Vec::new();
     for c in 0..clients {
         let body = body.clone();
         let url = format!("http://{address}/ingest");
         tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::new();
+            let client = reqwest::Client::builder().build().expect("client");
             for _ in (c..requests).step_by(clients) {
                 let response = client
                     .post(&url)

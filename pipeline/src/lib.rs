@@ -8,3 +8,4 @@ pub mod cli;
 pub mod config;
 pub mod dataflow;
 pub mod run;
+pub mod serve;

@@ -5,5 +5,6 @@ mod calc_batch;
 mod calc_cli;
 mod dataflow;
 mod live;
+mod live_sources;
 mod run_cli;
 mod scenarios;

@@ -123,6 +123,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         quiet: args.quiet,
         collect: SUMMARY_STREAMS.iter().map(|s| (*s).to_owned()).collect(),
         taps: Vec::new(),
+        ..RunOptions::default()
     };
     let report = execute(&config, sources, &options)?;
     let total = report.status.total_readings();

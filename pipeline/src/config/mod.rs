@@ -29,6 +29,9 @@
 //! type = "jsonl"
 //! inputs = ["balances", "alerts"]
 //! dir = "out"
+//!
+//! [api]                         # /metrics, /health, /ready of a run (api.rs)
+//! listen = "127.0.0.1:8686"
 //! ```
 //!
 //! Every table is typed and refuses unknown keys; keys are snake_case with
@@ -39,6 +42,7 @@
 
 pub mod alerts;
 pub mod analysis;
+pub mod api;
 pub mod diagnostic;
 pub mod env;
 mod load;
@@ -94,6 +98,7 @@ const SECTIONS: &[&str] = &[
     "alerts",
     "analysis",
     "sinks",
+    "api",
 ];
 
 /// A whole, checked config.
@@ -118,6 +123,9 @@ pub struct Config {
     /// Sinks by id.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub sinks: IndexMap<String, SinkConfig>,
+    /// The run's HTTP endpoints; `None` without `[api]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<api::ApiConfig>,
     /// The folder relative paths are resolved against (the config file's).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -275,6 +283,7 @@ fn read_sections(c: &mut Collector<'_>, root: &Value<'_>) -> (Config, Present) {
             "alerts" => config.alerts = read_entries(c, value, &path),
             "validation" => config.validation = c.deserialize(value, &path).unwrap_or_default(),
             "analysis" => config.analysis = c.deserialize(value, &path).unwrap_or_default(),
+            "api" => config.api = Some(c.deserialize(value, &path).unwrap_or_default()),
             _ => c.at_span(
                 path,
                 format!(
@@ -481,6 +490,9 @@ impl Checker<'_> {
         self.check_analysis(&config.analysis);
         for (id, sink) in &config.sinks {
             self.check_sink(id, sink);
+        }
+        if let Some(api) = &config.api {
+            self.check_api(api);
         }
     }
 }

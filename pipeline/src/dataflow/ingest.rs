@@ -247,6 +247,41 @@ impl Ingest {
         self.flush();
     }
 
+    /// Dead-letters a payload `source` received but could not decode
+    /// ([`Reason::Decode`]), under the key of `plant` and `origin` (where it
+    /// came from: a topic, a register, a node id), at the source's watermark.
+    pub fn push_undecoded(
+        &mut self,
+        source: SourceId,
+        plant: &str,
+        origin: &str,
+        received_ms: i64,
+    ) {
+        let watermark = self
+            .sources
+            .get(source.0)
+            .map_or(0, |state| state.watermark);
+        let tick = self.config.ticks.floor(watermark);
+        let plant = steamflow_operators::reading::PlantId::from(plant);
+        let tag = steamflow_operators::reading::Tag::from(origin);
+        let key = match self.interner.intern(&plant, &tag) {
+            Ok(entry) => entry.key,
+            Err(collision) => collision.key,
+        };
+        self.counters.received += 1;
+        self.counters.dead_lettered += 1;
+        let letter = DeadLetter {
+            key,
+            time_ms: u64::try_from(received_ms).unwrap_or(0),
+            value: f64::NAN,
+            quality: steamflow_operators::reading::Quality::Bad,
+            reason: Reason::Decode,
+            detail: 0.0,
+        };
+        stage(&mut self.dead, tick, letter);
+        self.flush();
+    }
+
     /// Raises the watermark of an idle `source` to `watermark_ms` (a
     /// heartbeat), so that windows close without new readings.
     pub fn advance_watermark(&mut self, source: SourceId, watermark_ms: u64) {

@@ -46,11 +46,17 @@ pub enum Reason {
     Stale = 12,
     /// The reading's unit is not a unit of its tag's measurand.
     Unit = 13,
+    /// A network source could not decode the payload into a reading (bad
+    /// JSON, a wrong type, a Modbus exception, …); the tag is where it came
+    /// from (an MQTT topic, a Modbus `unit/register`, an OPC UA node id), the
+    /// plant the source's plant (its id when the config names none), and the
+    /// source's own reason code is counted on the source.
+    Decode = 14,
 }
 
 impl Reason {
     /// Every reason, in code order.
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 15] = [
         Reason::None,
         Reason::Late,
         Reason::Duplicate,
@@ -65,6 +71,7 @@ impl Reason {
         Reason::Flatline,
         Reason::Stale,
         Reason::Unit,
+        Reason::Decode,
     ];
 
     /// The snake_case code written to files.
@@ -84,6 +91,7 @@ impl Reason {
             Reason::Flatline => "flatline",
             Reason::Stale => "stale",
             Reason::Unit => "unit",
+            Reason::Decode => "decode",
         }
     }
 
@@ -313,7 +321,7 @@ mod tests {
         assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
         assert_eq!(
             Reason::ALL.iter().map(|r| *r as u8).collect::<Vec<_>>(),
-            (0..14).collect::<Vec<_>>()
+            (0..15).collect::<Vec<_>>()
         );
     }
 }

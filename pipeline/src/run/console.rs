@@ -66,6 +66,9 @@ pub enum ConsoleEvent {
     },
     /// A raw reading of a source a console sink subscribes to.
     Raw(String),
+    /// News of a source (connected, disconnected, a gap, a payload that
+    /// did not decode), printed on standard error.
+    Notice(String),
     /// The run is over.
     Done,
 }
@@ -181,6 +184,10 @@ impl View {
                 json,
             } => render_update(&stream, time, diff, &fields, json),
             ConsoleEvent::Raw(line) => Some(line),
+            ConsoleEvent::Notice(line) => {
+                self.multi.suspend(|| eprintln!("{line}"));
+                None
+            }
             ConsoleEvent::Done => None,
         };
         if let Some(line) = line {

@@ -14,6 +14,9 @@
 //! |---|---|
 //! | [`plan`] | config → graph configuration (windows, watermarks, validation) |
 //! | [`sources`] | opening and pulling sources, pacing |
+//! | [`connector`] | the network connectors behind one type |
+//! | [`live`] | the async runtime of network sources and their feeds |
+//! | [`check`] | `run --check`: each source's connection test |
 //! | [`sinks`] | the configured sinks, subscribed by stream name |
 //! | [`parquet`] | one stream's Parquet file |
 //! | [`console`] | the terminal view |
@@ -22,8 +25,11 @@
 //! | [`stages`] | the stages built on the standard graph (analysis) |
 //! | [`summary`] | the end-of-run summary for plant engineers |
 
+pub mod check;
 pub mod collect;
+pub mod connector;
 pub mod console;
+pub mod live;
 pub mod parquet;
 pub mod plan;
 pub mod sinks;
@@ -49,9 +55,10 @@ use crate::dataflow::{
 };
 use collect::Collected;
 use console::{Console, ConsoleEvent, ConsoleOptions};
+use live::{Connection, LiveNews, LiveRuntime};
 use plan::Plan;
 use sinks::{RawSinks, SinkSpec};
-use sources::{DecodeErrors, Driver, NamedSource, Pulled};
+use sources::{DecodeErrors, Driver, NamedSource, Pulled, SourceSpec};
 use status::{SourceStatus, Status, lock};
 
 /// A live subscription made on every worker: `make(worker index)` gives
@@ -86,6 +93,14 @@ pub struct RunOptions {
     pub collect: Vec<String>,
     /// Live subscriptions of the caller.
     pub taps: Vec<Tap>,
+    /// Stop network sources after this long (they run until stopped).
+    pub duration: Option<Duration>,
+    /// Stop network sources on Ctrl-C or SIGTERM, closing open windows
+    /// and flushing sinks.
+    pub stop_on_signals: bool,
+    /// Serve `/metrics`, `/health` and `/ready` during the run, and the
+    /// authenticated `/api/v1` routes when it has `auth` ([`crate::serve`]).
+    pub api: Option<crate::config::api::ApiConfig>,
 }
 
 /// What a run did.
@@ -117,19 +132,14 @@ impl RunReport {
     }
 }
 
-/// Opens every source of this process, so that a source that cannot run
-/// is reported before anything starts (`--check` stops here).
-pub fn check_sources(sources: &[NamedSource]) -> anyhow::Result<()> {
-    for source in sources {
-        Driver::open(source)?;
-    }
-    Ok(())
-}
+pub use check::check_sources;
 
 /// A source taken by the worker that runs it.
 struct Owned {
     /// Index in the run's source list (and in the status).
     index: usize,
+    /// The source id.
+    id: String,
     /// The plant its readings belong to, when one.
     plant: Option<String>,
     driver: Driver,
@@ -202,13 +212,66 @@ pub fn execute(
     let sinks = sinks::sinks_of(config);
     let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
     let mut owned = Vec::with_capacity(sources.len());
+    let runs_live = sources.iter().enumerate().any(|(index, source)| {
+        matches!(source.spec, SourceSpec::Live(_)) && local.contains(&(index % peers.max(1)))
+    });
+    let io = match (runs_live || options.api.is_some())
+        .then(LiveRuntime::new)
+        .transpose()
+    {
+        Ok(io) => io,
+        Err(error) => {
+            if let Some(console) = console {
+                console.finish();
+            }
+            return Err(error.context("cannot start the runtime of the network sources"));
+        }
+    };
+    // The API's view of the results, kept current by taps on its streams.
+    let api_live = options
+        .api
+        .as_ref()
+        .filter(|api| api.auth.is_some())
+        .map(|api| Arc::new(steamflow_api::LiveState::new(api.history_windows)));
+    let mut taps = options.taps.clone();
+    if let Some(live) = &api_live {
+        taps.extend(crate::serve::api::taps(live, &status));
+    }
+    if let (Some(io), Some(api)) = (&io, &options.api)
+        && let Err(error) = start_api(io, api, api_live, &status, &sinks)
+    {
+        if let Some(console) = console {
+            console.finish();
+        }
+        return Err(error);
+    }
+    if let Some(io) = &io {
+        if options.stop_on_signals {
+            io.stop_on_signals();
+        }
+        if let Some(duration) = options.duration {
+            io.stop_after(duration);
+        }
+    }
     for (index, source) in sources.iter().enumerate() {
         let worker = index % peers.max(1);
         if !local.contains(&worker) {
             owned.push((worker, None));
             continue;
         }
-        let mut driver = match Driver::open(source) {
+        let opened = match (&source.spec, &io) {
+            (SourceSpec::Live(connector), Some(io)) => {
+                status.update_source(index, |s| s.live = true);
+                let out_of_orderness_ms = plan.graph.ingest.out_of_orderness_ms;
+                Ok(Driver::live(io.start(
+                    &source.id,
+                    connector.clone(),
+                    out_of_orderness_ms,
+                )))
+            }
+            _ => Driver::open(source),
+        };
+        let mut driver = match opened {
             Ok(driver) => driver,
             Err(error) => {
                 if let Some(console) = console {
@@ -218,7 +281,7 @@ pub fn execute(
             }
         };
         if let Some(console) = &console
-            && matches!(source.spec, sources::SourceSpec::File { .. })
+            && matches!(source.spec, SourceSpec::File { .. })
         {
             driver.set_progress_bar(console.progress_bar());
         }
@@ -233,6 +296,7 @@ pub fn execute(
             worker,
             Some(Owned {
                 index,
+                id: source.id.clone(),
                 plant: source.plant().map(str::to_owned),
                 driver,
                 raw,
@@ -258,7 +322,7 @@ pub fn execute(
         console: console_tx,
         collect: options.collect.clone(),
         collected: collected.clone(),
-        taps: options.taps.clone(),
+        taps,
     });
     let started = Instant::now();
     let outcome = options
@@ -267,6 +331,8 @@ pub fn execute(
     if let Some(console) = console {
         console.finish();
     }
+    // Every feed ended: whatever still runs on the runtime is told to stop.
+    drop(io);
     let results = outcome?;
     if let Some(error) = results.into_iter().find_map(Result::err) {
         return Err(anyhow::anyhow!(error));
@@ -277,6 +343,60 @@ pub fn execute(
         elapsed: started.elapsed(),
         plan,
     })
+}
+
+/// Serves the run's API as `[api]` says (the metrics recorder first, so
+/// that the connectors' counters are collected from their start).
+fn start_api(
+    io: &LiveRuntime,
+    api: &crate::config::api::ApiConfig,
+    live: Option<Arc<steamflow_api::LiveState>>,
+    status: &Arc<Status>,
+    sinks: &[SinkSpec],
+) -> anyhow::Result<()> {
+    let metrics = crate::serve::install_metrics()?;
+    let mut router = crate::serve::router(crate::serve::ApiState {
+        status: Arc::clone(status),
+        metrics,
+    });
+    if let (Some(auth), Some(live)) = (&api.auth, live) {
+        let jsonl_dir = sinks.iter().find_map(|sink| match &sink.kind {
+            sinks::SinkKind::Jsonl(dir)
+                if !sinks::resolve(
+                    &sink.inputs,
+                    &[crate::dataflow::names::BALANCES.to_owned()],
+                    &[],
+                )
+                .0
+                .is_empty() =>
+            {
+                Some(dir.clone())
+            }
+            _ => None,
+        });
+        let state = crate::serve::api::state(auth, live, status, jsonl_dir)?;
+        router = router.merge(steamflow_api::router(state));
+    }
+    let listener = io
+        .handle()
+        .block_on(steamflow_api::Listener::bind(api.listen, api.tls.as_ref()))?;
+    let address = listener.local_addr()?;
+    // The server stops with the run's runtime.
+    let forever = tokio_util::sync::CancellationToken::new();
+    let warn = Arc::clone(status);
+    io.handle().spawn(async move {
+        if let Err(error) = listener.serve(router, forever).await {
+            warn.warn(format!("the API on {address} stopped: {error}"));
+        }
+    });
+    let scheme = if api.tls.is_some() { "https" } else { "http" };
+    let routes = if api.auth.is_some() {
+        ", /api/v1 (bearer tokens)"
+    } else {
+        ""
+    };
+    eprintln!("serving /metrics, /health, /ready{routes} on {scheme}://{address}");
+    Ok(())
 }
 
 /// One worker: builds the graph, drives its sources, then lets the
@@ -332,7 +452,14 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(), String> {
         Ok((ingest, probe))
     });
     let (mut ingest, probe) = built?;
-    drive(worker, &mut ingest, &probe, &mut mine, &shared.status);
+    drive(
+        worker,
+        &mut ingest,
+        &probe,
+        &mut mine,
+        &shared.status,
+        shared.console.as_ref(),
+    );
     ingest.close();
     drop(ingest);
     while worker.step_or_park(Some(Duration::from_millis(100))) {
@@ -388,6 +515,7 @@ fn drive(
     probe: &ProbeHandle<Time>,
     mine: &mut [Owned],
     status: &Status,
+    console: Option<&Sender<ConsoleEvent>>,
 ) {
     let mut buffer: Vec<Reading> = Vec::with_capacity(sources::PULL_READINGS * 2);
     let mut dead: DecodeErrors = Vec::new();
@@ -405,6 +533,11 @@ fn drive(
             let pulled = source.driver.pull(&mut buffer, &mut dead);
             if !dead.is_empty() {
                 record_decode_errors(source, &dead, status);
+            }
+            if let Some(news) = source.driver.take_news()
+                && !news.is_empty()
+            {
+                report_news(source, SourceId(local), news, ingest, status, console);
             }
             match pulled {
                 Pulled::Ready | Pulled::InPlace(_) => {
@@ -447,6 +580,75 @@ fn drive(
             worker.step_or_park(next_due);
         }
         note_frontier(probe, status);
+    }
+}
+
+/// Takes in what a network source saw besides readings: payloads that did
+/// not decode go to the dead letters, gaps and connection changes to the
+/// status and the terminal, an idle source's heartbeat to its watermark.
+fn report_news(
+    source: &Owned,
+    id: SourceId,
+    news: LiveNews,
+    ingest: &mut Ingest,
+    status: &Status,
+    console: Option<&Sender<ConsoleEvent>>,
+) {
+    let notice = |line: String| match console {
+        Some(tx) => {
+            let _ = tx.send(ConsoleEvent::Notice(line));
+        }
+        None => eprintln!("{line}"),
+    };
+    let plant = source.plant.as_deref().unwrap_or(&source.id);
+    for error in &news.decode_errors {
+        ingest.push_undecoded(id, plant, &error.origin, error.received_ms);
+        let mut first = false;
+        status.update_source(source.index, |s| {
+            let n = s.decode_errors.entry(error.reason.to_owned()).or_default();
+            first = *n == 0;
+            *n += 1;
+        });
+        // The first of each reason is shown; the rest are counted.
+        if first {
+            notice(format!(
+                "source `{}`: payload from {} did not decode ({}): {}",
+                source.id, error.origin, error.reason, error.message
+            ));
+        }
+    }
+    for change in news.connection {
+        match change {
+            Connection::Up => {
+                status.update_source(source.index, |s| {
+                    s.connected = true;
+                    s.connected_once = true;
+                });
+                notice(format!("source `{}` connected", source.id));
+            }
+            Connection::Down(reason) => {
+                status.update_source(source.index, |s| s.connected = false);
+                notice(format!("source `{}` disconnected: {reason}", source.id));
+            }
+        }
+    }
+    for gap in news.gaps {
+        notice(format!(
+            "source `{}`: gap from {} to {} ({}){}",
+            source.id,
+            console::short_utc(gap.from_ms),
+            console::short_utc(gap.to_ms),
+            gap.reason,
+            if gap.backfilled {
+                ", backfilled from the server's history"
+            } else {
+                ""
+            }
+        ));
+        status.update_source(source.index, |s| s.gaps.push(gap));
+    }
+    if let Some(watermark_ms) = news.heartbeat_ms {
+        ingest.advance_watermark(id, watermark_ms);
     }
 }
 

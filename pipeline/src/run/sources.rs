@@ -10,7 +10,10 @@
 //! - `file`: replay of a CSV, JSON Lines or Parquet file, full speed or
 //!   paced (`realtime_factor`), with a progress bar;
 //! - memory: readings already in memory (benchmarks and tests), full speed
-//!   or paced.
+//!   or paced;
+//! - `modbus`, `mqtt`, `http`, `opcua`: network connectors, run on the
+//!   run's async runtime and fed to their worker through a bounded channel
+//!   ([`super::live`]) until the run stops.
 //!
 //! Rows of a file that do not decode never reach the graph: they are
 //! counted per source and reason.
@@ -25,6 +28,8 @@ use steamflow_operators::reading::Reading;
 use steamflow_simulator::{PlantSimulator, SimulatorConfig};
 use steamflow_source_file::{Batch as FileBatch, FileFormat, FileReplay, ReplayOptions};
 
+use super::connector::Connector;
+use super::live::{LiveFeed, LiveNews};
 use crate::config::sources::FileFormat as ConfigFormat;
 use crate::config::{Config, SourceConfig};
 
@@ -55,6 +60,8 @@ pub enum SourceSpec {
     /// Batches made on demand (load generators): each call of the
     /// generator gives the next batch, `None` at the end.
     Batches(Generator),
+    /// A network connector (runs until the run stops).
+    Live(Connector),
     /// Readings in memory, in delivery order.
     Memory {
         /// The readings.
@@ -98,6 +105,9 @@ impl NamedSource {
             SourceSpec::File { path, .. } => format!("file {}", path.display()),
             SourceSpec::Memory { readings, .. } => format!("{} readings in memory", readings.len()),
             SourceSpec::Batches(_) => "generated readings".to_owned(),
+            SourceSpec::Live(connector) => {
+                format!("{} {}", connector.kind(), connector.endpoint())
+            }
         }
     }
 
@@ -106,6 +116,7 @@ impl NamedSource {
         match &self.spec {
             SourceSpec::Simulator { plant_id, .. } => Some(plant_id),
             SourceSpec::File { options, .. } => options.default_plant.as_deref(),
+            SourceSpec::Live(connector) => connector.plant(),
             SourceSpec::Memory { .. } | SourceSpec::Batches(_) => None,
         }
     }
@@ -145,18 +156,19 @@ pub fn sources_of(
                     progress: false,
                 },
             },
-            // The network connectors exist and are tested against real peers,
-            // but their async event streams are not yet fed into the graph.
             SourceConfig::Modbus(_)
             | SourceConfig::Mqtt(_)
             | SourceConfig::Http(_)
-            | SourceConfig::Opcua(_)
-            | SourceConfig::Fluvio(_) => {
-                anyhow::bail!(
-                    "sources.{id}: `steamflow run` cannot run network sources (modbus, mqtt, \
-                     http) yet; replay a capture of them as a file source"
-                );
-            }
+            | SourceConfig::Opcua(_) => match Connector::of(source) {
+                Some(connector) => SourceSpec::Live(connector),
+                None => anyhow::bail!("sources.{id}: not a network source"),
+            },
+            // The Fluvio client is a feature of its crate that this build
+            // does not carry (it brings its own runtime and TLS stack).
+            SourceConfig::Fluvio(_) => anyhow::bail!(
+                "sources.{id}: `steamflow run` cannot run fluvio sources yet: the Fluvio \
+                 client is not part of this build"
+            ),
         };
         sources.push(NamedSource {
             id: id.clone(),
@@ -186,6 +198,7 @@ enum DriverKind {
         next: usize,
     },
     Batches(Generator),
+    Live(Box<LiveFeed>),
 }
 
 /// What one pull gave.
@@ -243,6 +256,11 @@ impl Driver {
                 *realtime_factor,
             ),
             SourceSpec::Batches(generator) => (DriverKind::Batches(generator.clone()), None),
+            SourceSpec::Live(connector) => anyhow::bail!(
+                "source `{}` ({}) runs on the run's async runtime: start it with Driver::live",
+                source.id,
+                connector.kind()
+            ),
         };
         let pacer = match factor {
             Some(f) if f.is_finite() && f > 0.0 => Some(Pacer::new(f)),
@@ -258,6 +276,25 @@ impl Driver {
             held: Vec::new(),
             held_time_ms: 0,
         })
+    }
+
+    /// A network source, fed by its connector.
+    pub fn live(feed: LiveFeed) -> Driver {
+        Driver {
+            kind: DriverKind::Live(Box::new(feed)),
+            pacer: None,
+            held: Vec::new(),
+            held_time_ms: 0,
+        }
+    }
+
+    /// What a network source saw besides readings since the last call
+    /// (`None` for other sources).
+    pub fn take_news(&mut self) -> Option<LiveNews> {
+        match &mut self.kind {
+            DriverKind::Live(feed) => Some(feed.take_news()),
+            _ => None,
+        }
     }
 
     /// Shows a file replay's progress on `bar`.
@@ -280,7 +317,7 @@ impl Driver {
             DriverKind::Memory { readings, next } => {
                 Some(*next as f64 / readings.len().max(1) as f64)
             }
-            DriverKind::Batches(_) => None,
+            DriverKind::Batches(_) | DriverKind::Live(_) => None,
         }
     }
 
@@ -294,6 +331,7 @@ impl Driver {
         let pulled = match &mut self.kind {
             DriverKind::Simulator(sim) => pull_simulator(sim, self.pacer.is_some(), out),
             DriverKind::File { replay, batch } => pull_file(replay, batch, out, dead),
+            DriverKind::Live(feed) => feed.pull(out),
             DriverKind::Memory { readings, next } if self.pacer.is_none() => {
                 // Unpaced memory hands out its own readings, uncopied.
                 let begin = *next;

@@ -39,6 +39,14 @@ pub struct SourceStatus {
     pub done: bool,
     /// Why it stopped early.
     pub error: Option<String>,
+    /// A network source run by this process.
+    pub live: bool,
+    /// Connected now (network sources).
+    pub connected: bool,
+    /// Connected at least once in this run (network sources).
+    pub connected_once: bool,
+    /// Spans in which it delivered nothing because it was disconnected.
+    pub gaps: Vec<steamflow_source_core::Gap>,
 }
 
 /// One stream written by one sink.
@@ -157,6 +165,13 @@ impl Status {
         let mut plants = lock(&self.plants);
         let status = plants.entry(plant.to_owned()).or_default();
         *status.dead_letters.entry(reason.to_owned()).or_default() += count;
+    }
+
+    /// Ready: every network source of this process connected at least once.
+    pub fn ready(&self) -> bool {
+        lock(&self.sources)
+            .iter()
+            .all(|s| !s.live || s.connected_once)
     }
 
     /// Updates source `index` with `update`.

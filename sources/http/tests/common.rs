@@ -40,11 +40,19 @@ pub async fn start(capacity: usize, configure: impl FnOnce(&mut HttpSourceConfig
         events,
         shutdown,
         task,
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("client"),
+        client: client(),
     }
+}
+
+/// A plain-HTTP client. Other crates of the workspace turn on reqwest's
+/// rustls without a default crypto provider, so one is installed first
+/// (building any client needs it, even for `http://`).
+pub fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
 }
 
 impl Server {

@@ -154,7 +154,7 @@ async fn run_serves_until_shutdown() {
         connected,
         Ok(Some(steamflow_source_core::SourceEvent::Connected { .. }))
     ));
-    let response = reqwest::Client::new()
+    let response = crate::common::client()
         .post(format!("http://127.0.0.1:{port}/ingest"))
         .bearer_auth(TOKEN)
         .header("content-type", "application/x-ndjson")

@@ -26,8 +26,9 @@ enum Command {
     Clickhouse(cli::clickhouse::ClickHouseArgs),
     /// Check a config file and report every error with its key and line.
     Validate(cli::validate::ValidateArgs),
-    /// Simulate a plant (with faults) and write its readings and a replay config.
-    Simulate(cli::simulate::SimulateArgs),
+    /// Simulate a plant (with faults): write its readings and a replay
+    /// config, or serve it live over OPC UA, Modbus TCP and MQTT.
+    Simulate(Box<cli::simulate::SimulateArgs>),
     /// Write a daily, weekly, monthly or annual report of a run (HTML, PDF, JSON, Excel).
     Report(cli::report::ReportArgs),
     /// Replay readings through the dataflow graph (development harness).
@@ -43,7 +44,7 @@ fn main() -> ExitCode {
         Command::Calc(args) => cli::calc::run(args),
         Command::Clickhouse(args) => cli::clickhouse::run(args),
         Command::Validate(args) => cli::validate::run(args),
-        Command::Simulate(args) => cli::simulate::run(args),
+        Command::Simulate(args) => cli::simulate::run(*args),
         Command::Report(args) => cli::report::run(args),
         Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };

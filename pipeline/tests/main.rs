@@ -5,6 +5,7 @@ mod api_run;
 mod calc_batch;
 mod calc_cli;
 mod dataflow;
+mod live;
 mod live_sources;
 mod run_cli;
 mod scenarios;

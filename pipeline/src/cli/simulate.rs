@@ -12,6 +12,10 @@
 //!   by a `file` source reading `readings.csv` (the simulator settings and
 //!   fault schedule kept as comments), so that `steamflow run` replays it.
 //!
+//! With `--serve opcua,modbus,mqtt` it serves the plant live instead, in
+//! real time, over the protocols plants speak ([`serve`]), and writes the
+//! config that reads it back with `--config-out` ([`live_config`]).
+//!
 //! Parquet output is not written yet: it needs arrow, which arrives with
 //! the Parquet sink.
 
@@ -27,9 +31,11 @@ use steamflow_operators::reading::{Reading, format_utc_ms};
 use steamflow_simulator::synthetic::{self, PlantSize};
 use steamflow_simulator::{Balance, Batch, PlantSimulator, SimulatorConfig};
 
-use crate::config::sinks::SinkConfig;
 use crate::config::sources::{FileFormat, FileSource};
 use crate::config::{Config, DEMO_CONFIG, SourceConfig, env};
+
+mod live_config;
+pub mod serve;
 
 /// Name of the readings file in the output folder.
 pub const READINGS_FILE: &str = "readings.csv";
@@ -45,17 +51,19 @@ pub struct SimulateArgs {
     /// built-in demo plant (an hour of a small site with a few faults).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Folder for readings.csv and steamflow.toml (created if needed).
-    #[arg(long)]
-    pub out: PathBuf,
+    /// Folder for readings.csv and steamflow.toml (created if needed);
+    /// with `--serve`, optional: a record of what was served.
+    #[arg(long, required_unless_present = "serve")]
+    pub out: Option<PathBuf>,
     /// Run only these simulator sources (repeatable); default: all.
     #[arg(long = "source")]
     pub sources: Vec<String>,
     /// Seed for every simulator source, replacing the config's.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Simulated time [s], replacing the config's.
-    #[arg(long)]
+    /// Simulated time [s], replacing the config's; with `--serve`, the run
+    /// stops after it (default: at Ctrl-C).
+    #[arg(long, visible_alias = "duration")]
     pub duration_secs: Option<u64>,
     /// Time between samples [ms], replacing the config's.
     #[arg(long)]
@@ -81,18 +89,26 @@ pub struct SimulateArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Serving the plant live.
+    #[command(flatten)]
+    pub live: serve::ServeArgs,
 }
 
 /// Runs `steamflow simulate`.
 pub fn run(args: SimulateArgs) -> anyhow::Result<ExitCode> {
     let config = prepare(&args)?;
     let mut sims = start(&config, &args.sources)?;
-    fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
-    let csv_path = args.out.join(READINGS_FILE);
+    if !args.live.serve.is_empty() {
+        return serve::run(&args, &config, sims);
+    }
+    let Some(out) = &args.out else {
+        bail!("--out names the folder of the readings");
+    };
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let csv_path = out.join(READINGS_FILE);
     let summary = write_readings(&mut sims, &csv_path, args.quiet)?;
     let replay = replay_config(&config, &sims)?;
-    let config_path = args.out.join(CONFIG_FILE);
+    let config_path = out.join(CONFIG_FILE);
     fs::write(&config_path, replay)
         .with_context(|| format!("cannot write {}", config_path.display()))?;
     println!(
@@ -138,6 +154,13 @@ fn prepare(args: &SimulateArgs) -> anyhow::Result<Config> {
         }
         if args.no_faults {
             sim.faults.clear();
+        }
+        if !args.live.serve.is_empty() {
+            // Served live: from now on, until Ctrl-C unless a duration is given.
+            sim.start_time = serve::start_time(sim.sample_interval_ms);
+            if args.duration_secs.is_none() {
+                sim.duration_secs = serve::FOREVER_SECS;
+            }
         }
     }
     // The overrides must leave a config that loads: check it as it will be read back.
@@ -370,13 +393,7 @@ fn replay_config(config: &Config, sims: &[Running]) -> anyhow::Result<String> {
     }
     replay.sources = sources;
     for sink in replay.sinks.values_mut() {
-        let inputs = match sink {
-            SinkConfig::Jsonl(s) => &mut s.inputs,
-            SinkConfig::Parquet(s) => &mut s.inputs,
-            SinkConfig::Console(s) => &mut s.inputs,
-            SinkConfig::Clickhouse(s) => &mut s.inputs,
-            SinkConfig::Alerts(s) => &mut s.inputs,
-        };
+        let inputs = sink.inputs_mut();
         for input in inputs
             .iter_mut()
             .filter(|i| simulated.contains(&i.as_str()))
@@ -424,7 +441,7 @@ mod tests {
     fn args(out: &Path) -> SimulateArgs {
         SimulateArgs {
             config: None,
-            out: out.to_owned(),
+            out: Some(out.to_owned()),
             sources: Vec::new(),
             seed: None,
             duration_secs: Some(600),
@@ -436,6 +453,7 @@ mod tests {
             traps_per_consumer: 2,
             segments_per_consumer: 2,
             quiet: true,
+            live: serve::ServeArgs::default(),
         }
     }
 

@@ -8,6 +8,8 @@
 //!   (see [`steamflow_sink_clickhouse::ClickHouseConfig`] for its keys).
 //! - `type = "alerts"`: alert routing to webhook, Slack, PagerDuty, e-mail
 //!   and MQTT channels ([`AlertsSinkConfig`]; input: `alerts`).
+//! - `type = "mqtt"`: each record published as JSON to an MQTT broker
+//!   ([`MqttSink`]).
 //!
 //! An input is a stream name (see [`super::BUILTIN_STREAMS`]), a source id
 //! (that source's raw readings), `window_aggregates.<window id>`, or a
@@ -17,6 +19,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 pub use steamflow_sink_alerts::AlertsSinkConfig;
+use steamflow_source_mqtt::{ConnectionConfig, KeySegment, MqttSinkConfig, Qos};
 
 use super::Checker;
 use super::diagnostic::KeyPath;
@@ -36,12 +39,20 @@ pub enum SinkConfig {
     Clickhouse(ClickHouseSink),
     /// Alert routing to the people on call.
     Alerts(AlertsSinkConfig),
+    /// An MQTT broker.
+    Mqtt(Box<MqttSink>),
 }
 
 impl SinkConfig {
     /// The `type` values a sink may have.
-    pub const TYPES: &'static [&'static str] =
-        &["jsonl", "parquet", "console", "clickhouse", "alerts"];
+    pub const TYPES: &'static [&'static str] = &[
+        "jsonl",
+        "parquet",
+        "console",
+        "clickhouse",
+        "alerts",
+        "mqtt",
+    ];
 
     /// Reads the table of a sink of type `kind`; `None` for an unknown type,
     /// `Some(None)` when the table has errors (already reported).
@@ -59,6 +70,9 @@ impl SinkConfig {
                 .deserialize(value, path)
                 .map(SinkConfig::Clickhouse),
             "alerts" => collector.deserialize(value, path).map(SinkConfig::Alerts),
+            "mqtt" => collector
+                .deserialize(value, path)
+                .map(|sink| SinkConfig::Mqtt(Box::new(sink))),
             _ => return None,
         })
     }
@@ -71,6 +85,19 @@ impl SinkConfig {
             SinkConfig::Console(s) => &s.inputs,
             SinkConfig::Clickhouse(s) => &s.inputs,
             SinkConfig::Alerts(s) => &s.inputs,
+            SinkConfig::Mqtt(s) => &s.inputs,
+        }
+    }
+
+    /// The streams it subscribes to, to edit.
+    pub fn inputs_mut(&mut self) -> &mut Vec<String> {
+        match self {
+            SinkConfig::Jsonl(s) => &mut s.inputs,
+            SinkConfig::Parquet(s) => &mut s.inputs,
+            SinkConfig::Console(s) => &mut s.inputs,
+            SinkConfig::Clickhouse(s) => &mut s.inputs,
+            SinkConfig::Alerts(s) => &mut s.inputs,
+            SinkConfig::Mqtt(s) => &mut s.inputs,
         }
     }
 }
@@ -150,6 +177,59 @@ fn default_console_format() -> ConsoleFormat {
     ConsoleFormat::Text
 }
 
+/// MQTT: every record of the inputs published as one JSON object (its
+/// fields, plus `stream`: the stream's name) to a topic filled from its
+/// fields. Records replaced by a newer version (retractions) are not
+/// published: the newer version is.
+///
+/// ```toml
+/// [sinks.pager]
+/// type = "mqtt"
+/// inputs = ["alerts"]
+/// topic = "steam/{plant}/alerts"
+/// qos = 1
+/// retain = false
+/// broker = { host = "broker.plant.local", port = 1883 }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MqttSink {
+    /// Streams published.
+    pub inputs: Vec<String>,
+    /// The broker and how to log in (the keys of an MQTT source's `broker`;
+    /// the client id defaults to `steamflow-<sink id>`).
+    pub broker: ConnectionConfig,
+    /// The topic: text and `{field}` placeholders filled from each record's
+    /// top-level fields, such as `steam/{plant}/alerts` or
+    /// `steam/{plant}/{stream}`. `/`, `+` and `#` in a value become `_`.
+    pub topic: String,
+    /// QoS of the messages: 0, 1 (default) or 2.
+    #[serde(default)]
+    pub qos: Qos,
+    /// Publish retained: the broker keeps the last message of each topic
+    /// for subscribers that come later (a dashboard's current alerts).
+    #[serde(default)]
+    pub retain: bool,
+    /// QoS 1/2 messages sent ahead of their acknowledgements; default 20.
+    /// Keep it at most the broker's limit (mosquitto's
+    /// `max_inflight_messages`, 20 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_inflight: Option<u16>,
+}
+
+impl MqttSink {
+    /// The publisher's settings.
+    pub fn publisher(&self) -> MqttSinkConfig {
+        let mut config = MqttSinkConfig::new(self.broker.clone(), self.topic.clone());
+        config.qos = self.qos;
+        config.retain = self.retain;
+        if let Some(max_inflight) = self.max_inflight {
+            config.max_inflight = max_inflight;
+        }
+        config
+    }
+}
+
 impl Checker<'_> {
     pub(crate) fn check_sink(&mut self, id: &str, sink: &SinkConfig) {
         let path = KeyPath::root().key("sinks").key(id);
@@ -173,7 +253,7 @@ impl Checker<'_> {
             SinkConfig::Jsonl(s) => Some(&s.dir),
             SinkConfig::Parquet(s) => Some(&s.dir),
             SinkConfig::Clickhouse(s) => Some(&s.spool_dir),
-            SinkConfig::Console(_) | SinkConfig::Alerts(_) => None,
+            SinkConfig::Console(_) | SinkConfig::Alerts(_) | SinkConfig::Mqtt(_) => None,
         };
         if dir.is_some_and(|d| d.as_os_str().is_empty()) {
             self.issue(path.key("dir"), "must name a folder");
@@ -190,6 +270,18 @@ impl Checker<'_> {
         }
         if let SinkConfig::Alerts(alerts) = sink {
             self.check_alerts_sink(&path, alerts);
+        }
+        if let SinkConfig::Mqtt(mqtt) = sink {
+            for issue in mqtt.publisher().validate() {
+                let key = issue
+                    .path
+                    .iter()
+                    .fold(path.clone(), |key, segment| match segment {
+                        KeySegment::Key(name) => key.key(name),
+                        KeySegment::Index(index) => key.index(*index),
+                    });
+                self.issue(key, issue.message);
+            }
         }
     }
 

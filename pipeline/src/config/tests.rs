@@ -342,3 +342,30 @@ fn a_fluvio_source_is_read_and_its_errors_are_reported_at_their_keys() {
         "{found:?}"
     );
 }
+
+#[test]
+fn an_mqtt_sink_is_checked_at_its_keys() {
+    let good = format!(
+        "{DEMO}\n[sinks.pager]\ntype = \"mqtt\"\ninputs = [\"alerts\"]\n\
+         topic = \"steam/{{plant}}/alerts\"\nqos = 2\nretain = true\n\
+         broker = {{ host = \"broker.local\" }}\n"
+    );
+    let config = Config::from_toml(&good, "test.toml", &no_env).unwrap_or_else(|e| panic!("{e}"));
+    let Some(sinks::SinkConfig::Mqtt(sink)) = config.sinks.get("pager") else {
+        panic!("an mqtt sink");
+    };
+    let publisher = sink.publisher();
+    assert_eq!((publisher.qos.level(), publisher.retain), (2, true));
+    assert_eq!(publisher.broker.port(), 1883);
+    let bad = good
+        .replacen("steam/{plant}/alerts", "steam/+/alerts", 1)
+        .replacen("qos = 2", "qos = 3", 1);
+    let found = errors(&bad);
+    let paths: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(paths, ["sinks.pager.qos"], "{found:?}");
+    let wildcard = good.replacen("steam/{plant}/alerts", "steam/+/alerts", 1);
+    let found = errors(&wildcard);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "sinks.pager.topic");
+    assert!(found[0].2.contains("wildcard"), "{found:?}");
+}

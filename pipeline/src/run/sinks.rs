@@ -8,9 +8,10 @@
 //!   are made (live), not when the watermark settles them;
 //! - `clickhouse`: one table per stream ([`ClickHouseStream`]), through the
 //!   sink's disk spool; the sink is started once per run on worker 0 and
-//!   drains its spool when the last stream closes.
-//!   are made (live), not when the watermark settles them.
-//! - `alerts`: alert routing ([`AlertsStream`]), fed live like the console.
+//!   drains its spool when the last stream closes;
+//! - `alerts`: alert routing ([`AlertsStream`]), fed live like the console;
+//! - `mqtt`: each settled record published as JSON to a broker
+//!   ([`mqtt::MqttPublisher`]).
 //!
 //! An input names a stream the graph publishes, a source id (that source's
 //! raw readings, written before the graph by the worker that owns the
@@ -26,6 +27,7 @@ use steamflow_operators::reading::Reading;
 use steamflow_sink_clickhouse::{ClickHouseConfig, ClickHouseSink};
 use steamflow_sink_jsonl::ReadingsWriter;
 use steamflow_sink_parquet::ParquetWriter;
+use steamflow_source_mqtt::MqttSinkConfig;
 
 use super::alerts::{AlertsKind, AlertsStream};
 use super::clickhouse::ClickHouseStream;
@@ -35,6 +37,8 @@ use super::status::{Status, StreamOutput};
 use crate::config::sinks::{ConsoleFormat, SinkConfig};
 use crate::config::{BUILTIN_STREAMS, Config};
 use crate::dataflow::{JsonlSink, LineSink, Outputs, RecordSink, SinkRecord, Time};
+
+mod mqtt;
 
 /// Where a sink writes.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,6 +53,8 @@ pub enum SinkKind {
     ClickHouse(Box<ClickHouseConfig>),
     /// Alert channels, through a router started with the sinks.
     Alerts(AlertsKind),
+    /// An MQTT broker.
+    Mqtt(Box<MqttSinkConfig>),
 }
 
 /// One sink: its id, kind and inputs.
@@ -80,6 +86,7 @@ pub fn sinks_of(config: &Config) -> Vec<SinkSpec> {
                     SinkKind::ClickHouse(Box::new(settings))
                 }
                 SinkConfig::Alerts(s) => SinkKind::Alerts(AlertsKind::start(id, s, config)),
+                SinkConfig::Mqtt(s) => SinkKind::Mqtt(Box::new(s.publisher())),
             },
             inputs: sink.inputs().to_vec(),
         })
@@ -160,7 +167,24 @@ pub fn attach(
                 ));
             }
         }
+        // One connection per sink, shared by its streams, on the worker that publishes.
+        let publisher = match &sink.kind {
+            SinkKind::Mqtt(config) if worker == 0 => {
+                Some(mqtt::MqttPublisher::start(config, &sink.id))
+            }
+            _ => None,
+        };
         for stream in selected.iter().filter(|s| !sources.contains(s)) {
+            if let Some(publisher) = &publisher {
+                let output = StreamOutput::new(&sink.id, stream, None);
+                status.add_output(Arc::clone(&output));
+                let record_sink =
+                    mqtt::MqttStream::new(stream, Some(Arc::clone(publisher)), output);
+                if let Err(error) = outputs.subscribe_records(stream, Box::new(record_sink)) {
+                    status.warn(format!("sink `{}`: {error}", sink.id));
+                }
+                continue;
+            }
             let record_sink = match &sink.kind {
                 SinkKind::ClickHouse(_) => {
                     clickhouse_sink(sink, stream, clickhouse.as_ref(), status)
@@ -225,6 +249,12 @@ fn stream_sink(
             }
             Box::new(AlertsStream::new(alerts.clone(), output))
         }
+        // Worker 0 publishes (see `attach`); the others receive no updates.
+        SinkKind::Mqtt(_) => Box::new(mqtt::MqttStream::new(
+            stream,
+            None,
+            StreamOutput::new(&sink.id, stream, None),
+        )),
     }
 }
 
@@ -343,6 +373,10 @@ impl RawSinks {
                 )),
                 // Alert channels route alerts, not raw readings (the config check says so).
                 SinkKind::Alerts(_) => {}
+                SinkKind::Mqtt(_) => status.warn(format!(
+                    "sink `{}`: the raw readings of source `{source}` are not published over MQTT; subscribe to `readings`",
+                    sink.id
+                )),
             }
         }
         raw

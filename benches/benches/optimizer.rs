@@ -3,7 +3,7 @@
 //! Run: `cargo bench -p steamflow-benches --bench optimizer`
 //!
 //! The instance is a large site after a survey: 900 failed traps (repair
-//! 250–600, saving 2–300 kW), 80 leaks (700–1,500, 5–80 kW), 14 bare
+//! 250–600, saving 2–300 kW), 80 leaks (700–1,500, 5–80 kW), 15 bare
 //! segments (insulation 1–6 k, 3–40 kW), a condensate return project and
 //! two pressure levels for each of two headers (the constrained
 //! candidates), under budgets of 20,000 and 100,000. Savings are priced
@@ -77,7 +77,7 @@ fn instance(budget: f64) -> Problem {
             kw,
         ));
     }
-    for i in 0..14 {
+    for i in 0..15 {
         let (capex, kw) = (rng.uniform(1_000.0, 6_000.0), rng.uniform(3.0, 40.0));
         candidates.push(candidate(
             format!("insulate:b{i}"),

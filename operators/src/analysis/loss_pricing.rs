@@ -52,18 +52,33 @@ impl Default for LossPricing {
 
 impl LossPricing {
     /// The plant's prices, where it states them (a cubic metre of make-up
-    /// water is taken as a tonne); the defaults elsewhere.
+    /// water is taken as a tonne; water and its treatment together); the
+    /// defaults elsewhere. A steam cost not stated is 0 here:
+    /// [`LossPricing::for_plant`] computes it from the fuel price.
     pub fn from_economics(economics: Option<&Economics>) -> Self {
         let base = LossPricing::default();
         match economics {
             None => base,
             Some(e) => LossPricing {
-                steam_cost_per_tonne: e.steam_cost_per_t,
-                water_cost_per_tonne: e.water_cost_per_m3.unwrap_or(0.0),
+                steam_cost_per_tonne: e.steam_cost_per_t.unwrap_or(0.0),
+                water_cost_per_tonne: e.water_cost_per_m3.unwrap_or(0.0)
+                    + e.treatment_cost_per_m3.unwrap_or(0.0),
                 operating_time_per_year: Duration::from_h(e.operating_hours_per_year),
                 ..base
             },
         }
+    }
+
+    /// The plant's prices with its steam cost stated or computed
+    /// ([`crate::economics::plant_steam_cost`]).
+    ///
+    /// Errors: the steam cost cannot be computed (see there).
+    pub fn for_plant(plant: &crate::plant::Plant) -> Result<Self> {
+        let cost = crate::economics::plant_steam_cost(plant)?;
+        Ok(LossPricing {
+            steam_cost_per_tonne: cost.per_tonne(),
+            ..LossPricing::from_economics(plant.economics.as_ref())
+        })
     }
 
     /// Checks every field: finite, prices ≥ 0, 0 ≤ hours ≤ 8784,
@@ -183,11 +198,10 @@ mod tests {
     fn economics_map_onto_pricing() {
         let e = Economics {
             currency: "EUR".into(),
-            steam_cost_per_t: 25.0,
-            fuel_cost_per_gj: None,
-            boiler_efficiency_pct: 85.0,
+            steam_cost_per_t: Some(25.0),
             water_cost_per_m3: Some(2.0),
             operating_hours_per_year: 6000.0,
+            ..Economics::default()
         };
         let p = LossPricing::from_economics(Some(&e));
         assert_eq!(p.steam_cost_per_tonne, 25.0);

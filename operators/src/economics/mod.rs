@@ -11,13 +11,19 @@
 //! This differs from the spreadsheet `NPV()` function, which discounts its
 //! first value by one period.
 
+pub mod appraisal;
 pub mod irr;
 pub mod npv;
 pub mod payback;
+pub mod plant_cost;
+pub mod sensitivity;
 pub mod steam_cost;
 
 pub use crate::analysis::CalcError;
+pub use appraisal::{Appraisal, ProjectInput, appraise};
 pub use irr::{Irr, irr};
 pub use npv::npv;
 pub use payback::{payback, simple_payback};
+pub use plant_cost::{PlantSteamCost, co2_tonnes_per_year, plant_steam_cost};
+pub use sensitivity::{Factor, SensitivityInput, SensitivityRanges, TornadoRow, tornado};
 pub use steam_cost::{SteamCost, SteamCostInput, steam_cost};

@@ -121,10 +121,9 @@ impl Plant {
             60.0,
         );
         if let Some(economics) = &self.economics {
-            issues.non_negative(
-                "economics.steam_cost_per_t".into(),
-                economics.steam_cost_per_t,
-            );
+            if let Some(cost) = economics.steam_cost_per_t {
+                issues.non_negative("economics.steam_cost_per_t".into(), cost);
+            }
             issues.within(
                 "economics.boiler_efficiency_pct".into(),
                 economics.boiler_efficiency_pct,
@@ -142,6 +141,35 @@ impl Plant {
             }
             if let Some(cost) = economics.water_cost_per_m3 {
                 issues.non_negative("economics.water_cost_per_m3".into(), cost);
+            }
+            if let Some(cost) = economics.treatment_cost_per_m3 {
+                issues.non_negative("economics.treatment_cost_per_m3".into(), cost);
+            }
+            issues.within(
+                "economics.makeup_pct".into(),
+                economics.makeup_pct,
+                0.0,
+                100.0,
+            );
+            issues.non_negative(
+                "economics.co2_kg_per_gj_fuel".into(),
+                economics.co2_kg_per_gj_fuel,
+            );
+            issues.non_negative(
+                "economics.carbon_price_per_t_co2".into(),
+                economics.carbon_price_per_t_co2,
+            );
+            issues.within(
+                "economics.discount_rate_pct".into(),
+                economics.discount_rate_pct,
+                0.0,
+                100.0,
+            );
+            if economics.project_life_years == 0 || economics.project_life_years > 100 {
+                issues.push(
+                    "economics.project_life_years".into(),
+                    "must be 1 to 100 years".to_owned(),
+                );
             }
         }
         for (i, b) in self.boilers.iter().enumerate() {

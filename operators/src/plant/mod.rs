@@ -124,7 +124,13 @@ impl Ambient {
     }
 }
 
-/// What steam, fuel and water cost at this plant.
+/// What steam, fuel, water and carbon cost at this plant, and how projects
+/// that save steam are appraised.
+///
+/// The cost of a tonne of steam is `steam_cost_per_t` when the plant's
+/// accounts state it; otherwise it is computed from the fuel price, the
+/// boiler efficiency, make-up water, its treatment and the carbon price
+/// ([`crate::economics::plant_steam_cost`]).
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -132,20 +138,63 @@ pub struct Economics {
     /// ISO 4217 code of every money figure ("USD", "EUR").
     #[cfg_attr(feature = "serde", serde(default = "default_currency"))]
     pub currency: String,
-    /// Full cost of one tonne of steam delivered to the header.
-    pub steam_cost_per_t: f64,
-    /// Fuel price per GJ of fuel energy, for condensate heat recovery.
+    /// Full cost of one tonne of steam delivered to the header, when known;
+    /// absent, it is computed from the fuel and water prices below.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub steam_cost_per_t: Option<f64>,
+    /// Fuel price per GJ of fuel energy (lower heating value).
     #[cfg_attr(feature = "serde", serde(default))]
     pub fuel_cost_per_gj: Option<f64>,
     /// Boiler efficiency (fuel to steam) [%].
     #[cfg_attr(feature = "serde", serde(default = "default_boiler_efficiency"))]
     pub boiler_efficiency_pct: f64,
-    /// Make-up water incl. treatment, per m³, for condensate not returned.
+    /// Make-up water per m³ (a m³ is taken as a tonne).
     #[cfg_attr(feature = "serde", serde(default))]
     pub water_cost_per_m3: Option<f64>,
+    /// Chemical treatment of make-up water per m³.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub treatment_cost_per_m3: Option<f64>,
+    /// Share of each tonne of steam raised from make-up water [%]. 100 (the
+    /// default) prices a tonne *lost* at its full replacement.
+    #[cfg_attr(feature = "serde", serde(default = "default_makeup_pct"))]
+    pub makeup_pct: f64,
+    /// CO2 emitted per GJ of fuel [kg/GJ]; the default 56.1 is natural gas
+    /// (IPCC 2006 Guidelines, vol. 2, table 2.2).
+    #[cfg_attr(feature = "serde", serde(default = "default_co2_factor"))]
+    pub co2_kg_per_gj_fuel: f64,
+    /// Carbon price per tonne of CO2 (an emission allowance or a tax).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub carbon_price_per_t_co2: f64,
     /// Hours a year the system is under steam, to annualise losses.
     #[cfg_attr(feature = "serde", serde(default = "default_hours"))]
     pub operating_hours_per_year: f64,
+    /// Discount rate of project appraisal [% a year].
+    #[cfg_attr(feature = "serde", serde(default = "default_discount_rate_pct"))]
+    pub discount_rate_pct: f64,
+    /// Years over which a repair or project is appraised.
+    #[cfg_attr(feature = "serde", serde(default = "default_project_life_years"))]
+    pub project_life_years: u32,
+}
+
+impl Default for Economics {
+    /// USD, no prices, 85 % boiler efficiency, natural gas, 8760 h a year,
+    /// appraisal at 8 % over 5 years.
+    fn default() -> Self {
+        Economics {
+            currency: "USD".to_owned(),
+            steam_cost_per_t: None,
+            fuel_cost_per_gj: None,
+            boiler_efficiency_pct: 85.0,
+            water_cost_per_m3: None,
+            treatment_cost_per_m3: None,
+            makeup_pct: 100.0,
+            co2_kg_per_gj_fuel: crate::economics::steam_cost::CO2_NATURAL_GAS_KG_PER_GJ,
+            carbon_price_per_t_co2: 0.0,
+            operating_hours_per_year: 8760.0,
+            discount_rate_pct: 8.0,
+            project_life_years: 5,
+        }
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -159,6 +208,22 @@ fn default_boiler_efficiency() -> f64 {
 #[cfg(feature = "serde")]
 fn default_hours() -> f64 {
     8760.0
+}
+#[cfg(feature = "serde")]
+fn default_makeup_pct() -> f64 {
+    100.0
+}
+#[cfg(feature = "serde")]
+fn default_co2_factor() -> f64 {
+    crate::economics::steam_cost::CO2_NATURAL_GAS_KG_PER_GJ
+}
+#[cfg(feature = "serde")]
+fn default_discount_rate_pct() -> f64 {
+    8.0
+}
+#[cfg(feature = "serde")]
+fn default_project_life_years() -> u32 {
+    5
 }
 
 /// The kinds of asset a plant is made of.

@@ -55,7 +55,7 @@ pub struct DemoArgs {
 
 /// The streams the demo writes to files: every stream of the graph, and
 /// the simulator's raw readings (as a historian would hold them).
-const FILE_STREAMS: [&str; 10] = [
+const FILE_STREAMS: [&str; 11] = [
     names::READINGS,
     names::WINDOW_AGGREGATES,
     names::DEAD_LETTERS,
@@ -65,6 +65,7 @@ const FILE_STREAMS: [&str; 10] = [
     names::LOSSES,
     names::LEAKS,
     names::ALERTS,
+    names::RECOMMENDATIONS,
     "sim",
 ];
 

@@ -28,6 +28,9 @@
 //!
 //! [analysis.features]
 //! moving_average_windows = 5
+//!
+//! [analysis.recommendations]        # see `recommendations`
+//! budget = 20000.0
 //! ```
 
 use indexmap::IndexMap;
@@ -62,6 +65,9 @@ pub struct AnalysisConfig {
     /// Moving averages and rates of change of the steam states.
     #[serde(default)]
     pub features: FeatureConfig,
+    /// Candidate projects, the optimizer and the `recommendations` stream.
+    #[serde(default)]
+    pub recommendations: super::recommendations::RecommendationConfig,
 }
 
 impl AnalysisConfig {
@@ -139,6 +145,7 @@ impl Checker<'_> {
                 "must be at least 1",
             );
         }
+        self.check_recommendations(&analysis.recommendations);
     }
 }
 

@@ -47,6 +47,7 @@ pub mod diagnostic;
 pub mod env;
 mod load;
 pub mod plants;
+pub mod recommendations;
 pub mod sinks;
 pub mod sources;
 pub mod validation;

@@ -61,6 +61,8 @@ pub mod names {
     pub const LOSSES: &str = "losses";
     /// Alerts, firing and resolved (the analysis stage).
     pub const ALERTS: &str = "alerts";
+    /// Ranked recommendations per plant and window (the analysis stage).
+    pub const RECOMMENDATIONS: &str = "recommendations";
 }
 
 /// Why a subscription or publication failed.

@@ -19,12 +19,13 @@ use crate::config::Config;
 use crate::dataflow::names;
 
 /// The streams the summary reads.
-pub const SUMMARY_STREAMS: [&str; 5] = [
+pub const SUMMARY_STREAMS: [&str; 6] = [
     names::LOSSES,
     names::TRAP_STATUSES,
     names::LEAKS,
     names::BALANCES,
     names::ALERTS,
+    names::RECOMMENDATIONS,
 ];
 
 /// Losses are averaged over this many of the last base windows.
@@ -119,6 +120,13 @@ pub fn render(report: &RunReport, config: &Config) -> String {
         leaks(&mut out, &report.collected, plant_id, currency);
         balance(&mut out, &report.collected, plant_id);
         alerts(&mut out, &report.collected, plant_id);
+        recommendations(
+            &mut out,
+            &report.collected,
+            plant_id,
+            currency,
+            config.analysis.recommendations.top,
+        );
     }
     out
 }
@@ -404,6 +412,84 @@ fn alerts(out: &mut String, collected: &Collected, plant: &str) {
             if asset.is_empty() { "(plant)" } else { asset },
             if now { "FIRING " } else { "resolved" },
             super::console::alert_message(text(event, "message")),
+        );
+    }
+}
+
+/// The latest window's recommendations, the first `top` of them.
+fn recommendations(
+    out: &mut String,
+    collected: &Collected,
+    plant: &str,
+    currency: &str,
+    top: usize,
+) {
+    let _ = writeln!(out, "\nRecommendations (the last window's, best first)");
+    if missing(out, collected, names::RECOMMENDATIONS) {
+        return;
+    }
+    let records = of_plant(collected, names::RECOMMENDATIONS, plant);
+    let last_window = records.iter().filter_map(|r| int(r, "window_start")).max();
+    let mut current: Vec<&Record> = records
+        .iter()
+        .filter(|r| int(r, "window_start") == last_window)
+        .collect();
+    if current.is_empty() {
+        let _ = writeln!(out, "  none: no failed trap, leak or other project found");
+        return;
+    }
+    current.sort_by_key(|r| int(r, "rank"));
+    let _ = writeln!(
+        out,
+        "  {:>2}  {:<40} {:>7} {:>6} {:>11} {:>8} {:>7} {:>9}  {:<6} portfolio",
+        "#",
+        "action",
+        "kg/h",
+        "kW",
+        format!("{currency}/yr"),
+        "t CO2/yr",
+        "cost",
+        "payback",
+        "effort"
+    );
+    for r in current.iter().take(top) {
+        let payback = num(r, "simple_payback_years").map_or_else(
+            || "never".to_owned(),
+            |y| {
+                if y < 1.0 {
+                    format!("{:.0} d", y * 365.0)
+                } else {
+                    format!("{y:.1} y")
+                }
+            },
+        );
+        let action = text(r, "action");
+        let short: String = action.chars().take(40).collect();
+        let _ = writeln!(
+            out,
+            "  {:>2}  {:<40} {:>7} {:>6} {:>11} {:>8} {:>7} {:>9}  {:<6} {}",
+            int(r, "rank").unwrap_or(0),
+            short,
+            amount(num(r, "savings_kg_h").unwrap_or(0.0)),
+            amount(num(r, "savings_kw").unwrap_or(0.0)),
+            amount(num(r, "savings_per_year").unwrap_or(0.0)),
+            amount(num(r, "co2_t_per_year").unwrap_or(0.0)),
+            amount(num(r, "capex").unwrap_or(0.0)),
+            payback,
+            text(r, "difficulty"),
+            if r.get("in_portfolio").and_then(Value::as_bool) == Some(true) {
+                "yes"
+            } else {
+                "no"
+            },
+        );
+        let _ = writeln!(out, "      why: {}", text(r, "why"));
+    }
+    if current.len() > top {
+        let _ = writeln!(
+            out,
+            "  … and {} more in the recommendations stream",
+            current.len() - top
         );
     }
 }

@@ -97,11 +97,10 @@ pub fn plant(id: &str, size: &PlantSize) -> Plant {
         },
         economics: Some(Economics {
             currency: "USD".into(),
-            steam_cost_per_t: 30.0,
+            steam_cost_per_t: Some(30.0),
             fuel_cost_per_gj: Some(8.0),
-            boiler_efficiency_pct: 85.0,
             water_cost_per_m3: Some(2.0),
-            operating_hours_per_year: 8760.0,
+            ..Economics::default()
         }),
         condensate_returns: vec![CondensateReturn {
             id: "cr1".into(),

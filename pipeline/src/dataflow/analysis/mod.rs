@@ -34,6 +34,7 @@
 //! | [`leaks`] | `leaks`: detectors and fusion |
 //! | [`features`] | `steam_states`: IF97 states, ΔT, Δp, heat loss, moving averages |
 //! | [`alerts`] | `alerts`: window-level rules, per-reading thresholds |
+//! | [`recommendations`] | `recommendations`: candidate projects, the optimizer's portfolio, ranked |
 //! | [`stage`] | the order per window, and attaching the stage to the graph |
 //!
 //! The driver builds an [`AnalysisModel`] from the config once, and after
@@ -45,6 +46,7 @@ pub mod features;
 mod fields;
 pub mod leaks;
 pub mod model;
+pub mod recommendations;
 pub mod sequence;
 pub mod stage;
 pub mod traps;
@@ -55,6 +57,7 @@ pub use features::{AssetKind, FeatureState, Phase, SteamState};
 pub use fields::F64;
 pub use leaks::{LeakRecord, LeakState};
 pub use model::{AnalysisError, AnalysisModel, PlantModel, WindowView, signal_stats};
+pub use recommendations::RecommendationRecord;
 pub use sequence::Sequence;
 pub use stage::{
     AnalysisStage, AnalysisStreams, AnalyzePlants, PlantOutput, PlantState, analyze_window,

@@ -131,7 +131,10 @@ impl PlantModel {
             .collect();
         Ok(PlantModel {
             id: id.to_owned(),
-            pricing: LossPricing::from_economics(plant.economics.as_ref()),
+            pricing: LossPricing::for_plant(plant).map_err(|e| AnalysisError::Plant {
+                plant: id.to_owned(),
+                message: format!("economics: the steam cost cannot be computed: {e}"),
+            })?,
             trap_thresholds: plant
                 .traps
                 .iter()

@@ -355,7 +355,7 @@ pub(crate) fn attach<'scope>(
             .base_aggregates
             .clone()
             .analyze_plants(Arc::clone(&model), base, allowed_lateness_ms);
-    let per_reading = graph.readings.clone().threshold_alerts(model);
+    let per_reading = graph.readings.clone().threshold_alerts(Arc::clone(&model));
     streams.alerts = streams.alerts.concat(per_reading);
     let outputs = &mut graph.outputs;
     outputs.publish(names::STEAM_STATES, streams.steam_states.clone())?;
@@ -364,5 +364,12 @@ pub(crate) fn attach<'scope>(
     outputs.publish(names::LOSSES, streams.losses.clone())?;
     outputs.publish(names::LEAKS, streams.leaks.clone())?;
     outputs.publish(names::ALERTS, streams.alerts.clone())?;
+    let recommendations = super::recommendations::recommendations(
+        &model,
+        &streams.trap_statuses,
+        &streams.leaks,
+        &streams.balances,
+    );
+    outputs.publish(names::RECOMMENDATIONS, recommendations)?;
     Ok(streams)
 }

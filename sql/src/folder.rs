@@ -11,6 +11,9 @@
 //! - `s`: the stream's contents at the end of the run, corrections applied:
 //!   the records whose diffs sum to more than zero, with `time` the last
 //!   update that touched the record (no `diff` column).
+//!
+//! A file without a `diff` column (the simulator's raw readings) is not an
+//! update log: `s` is then every row of the file.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -117,6 +120,12 @@ pub async fn register_folder(ctx: &SessionContext, dir: &Path) -> Result<Vec<Str
             }
         }
         let schema = ctx.table(updates.as_str()).await?.schema().clone();
+        if schema.field_with_unqualified_name("diff").is_err() {
+            // Not an update log (raw readings, say): every row counts once.
+            let create = format!("CREATE VIEW {} AS SELECT * FROM {updates}", file.stream);
+            ctx.sql(&create).await?.collect().await?;
+            continue;
+        }
         let columns: Vec<String> = schema
             .fields()
             .iter()

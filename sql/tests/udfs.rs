@@ -356,7 +356,7 @@ async fn reference_values_from_the_release() {
         );
     };
     close(value(0), 115.331_273, "h(3 MPa, 300 K), table 5");
-    close(value(1), 2549.911_45, "h(0.0035 MPa, 300 K), table 15");
+    close(value(1), 2_549.911_45, "h(0.0035 MPa, 300 K), table 15");
     close(value(2), 0.005_429_466_19, "v(30 MPa, 700 K), table 15");
     close(value(3), 372.755_919, "Tsat(0.1 MPa), table 35");
     close(

@@ -26,6 +26,8 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Simulate a plant (with faults) and write its readings and a replay config.
     Simulate(cli::simulate::SimulateArgs),
+    /// SQL with the steam functions over a run's output folder (one statement or a shell).
+    Sql(cli::sql::SqlArgs),
     /// Replay readings through the dataflow graph (development harness).
     #[command(hide = true)]
     DevReplay(cli::dataflow_dev::DevReplayArgs),
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Command::Calc(args) => cli::calc::run(args),
         Command::Validate(args) => cli::validate::run(args),
         Command::Simulate(args) => cli::simulate::run(args),
+        Command::Sql(args) => cli::sql::run(args),
         Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {

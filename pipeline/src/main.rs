@@ -31,6 +31,8 @@ enum Command {
     Simulate(Box<cli::simulate::SimulateArgs>),
     /// Write a daily, weekly, monthly or annual report of a run (HTML, PDF, JSON, Excel).
     Report(cli::report::ReportArgs),
+    /// SQL with the steam functions over a run's output folder (one statement or a shell).
+    Sql(cli::sql::SqlArgs),
     /// Replay readings through the dataflow graph (development harness).
     #[command(hide = true)]
     DevReplay(cli::dataflow_dev::DevReplayArgs),
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cli::validate::run(args),
         Command::Simulate(args) => cli::simulate::run(*args),
         Command::Report(args) => cli::report::run(args),
+        Command::Sql(args) => cli::sql::run(args),
         Command::DevReplay(args) => cli::dataflow_dev::run(args),
     };
     match outcome {

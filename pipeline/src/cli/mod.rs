@@ -5,4 +5,5 @@ pub mod demo;
 pub mod report;
 pub mod run;
 pub mod simulate;
+pub mod sql;
 pub mod validate;

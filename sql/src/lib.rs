@@ -1,0 +1,22 @@
+//! SQL over steamflow's streams, on Apache DataFusion.
+//!
+//! - [`udf`]: steam functions (`steam_h_pt(p_bar_abs, t_c)`, …) over Arrow arrays;
+//! - [`folder`]: the streams of a finished run's output folder as tables;
+//! - [`session`]: the session every entry point uses, and running a query;
+//! - [`shell`]: the interactive shell of `steamflow sql`;
+//! - [`views`]: named queries over the tables, checked before they run;
+//! - [`command`]: `steamflow sql` (one statement or the shell);
+//! - [`http`]: `POST /sql` answering JSON or Arrow IPC.
+
+pub mod command;
+pub mod error;
+pub mod folder;
+pub mod http;
+pub mod session;
+pub mod shell;
+pub mod udf;
+pub mod views;
+
+pub use datafusion;
+pub use error::{Result, SqlError};
+pub use session::{Answer, new_session, query};

@@ -1,0 +1,6 @@
+//! Integration tests of steamflow-sql (one binary, modules by subject).
+
+mod folder;
+mod http;
+mod introspection;
+mod udfs;

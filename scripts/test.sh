@@ -22,7 +22,8 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
-cargo test --workspace --locked
+# Every test binary runs even when one fails, so a log shows every failure.
+cargo test --workspace --locked --no-fail-fast
 
 # The Arroyo UDF plugin is its own workspace with its own lockfile (arrow 51).
 echo "== sql/arroyo: fmt, clippy, test"

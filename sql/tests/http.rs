@@ -19,6 +19,9 @@ async fn serve() -> (String, tokio::task::JoinHandle<()>) {
 #[tokio::test]
 async fn answers_json_arrow_and_errors() {
     let (url, server) = serve().await;
+    // reqwest's rustls has no default crypto provider in this workspace;
+    // building any client (even for http://) needs one installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     let sql = "SELECT steam_tsat_p(p) AS tsat_c FROM (VALUES (1.01325), (-1.0)) AS v(p)";
 

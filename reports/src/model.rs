@@ -311,7 +311,14 @@ impl Report {
         let population = trap_population(&traps);
         let leak_lines = leak_lines(&leaks);
         let alert_summary = alert_summary(&alerts);
-        let recommendations = recommendations(&data.recommendations, &population, &leak_lines);
+        let latest_recommendations = latest_window_per_plant(
+            data.recommendations
+                .iter()
+                .filter(in_period)
+                .cloned()
+                .collect(),
+        );
+        let recommendations = recommendations(&latest_recommendations, &population, &leak_lines);
         let compliance = compliance(
             &performance,
             windows,
@@ -585,6 +592,26 @@ fn alert_summary(alerts: &[&Record]) -> AlertSummary {
             .filter_map(|a| text(a, "message").map(str::to_string))
             .collect(),
     }
+}
+
+/// The records of each plant's latest window: the recommendations that
+/// apply at the end of the period (earlier windows hold earlier versions).
+fn latest_window_per_plant(records: Vec<Record>) -> Vec<Record> {
+    let mut latest: BTreeMap<String, f64> = BTreeMap::new();
+    for record in &records {
+        let plant = text(record, "plant").unwrap_or_default().to_string();
+        let start = num(record, "window_start").unwrap_or(f64::MIN);
+        let slot = latest.entry(plant).or_insert(start);
+        *slot = slot.max(start);
+    }
+    records
+        .into_iter()
+        .filter(|record| {
+            let plant = text(record, "plant").unwrap_or_default();
+            num(record, "window_start").unwrap_or(f64::MIN)
+                >= latest.get(plant).copied().unwrap_or(f64::MIN)
+        })
+        .collect()
 }
 
 /// The run's recommendations stream when it has one; otherwise the

@@ -116,3 +116,45 @@ fn a_folder_without_a_run_is_a_clear_error() {
     let error = RunData::load(dir.path()).unwrap_err().to_string();
     assert!(error.contains("is this a run's jsonl folder"), "{error}");
 }
+
+#[test]
+fn recommendations_come_from_each_plants_latest_window() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path());
+    let rec = |minute: i64, action: &str, savings: f64| {
+        serde_json::json!({
+            "time": T0 + minute * MIN, "plant": "north",
+            "window_start": T0 + minute * MIN, "window_end": T0 + (minute + 1) * MIN,
+            "action": action, "asset": "t1", "savings_per_year": savings,
+            "capex": 400.0, "simple_payback_years": 400.0 / savings, "why": "test", "diff": 1
+        })
+        .to_string()
+    };
+    let lines = [
+        rec(0, "repair trap t1", 90_000.0),
+        rec(0, "lower header lp", 100.0),
+        rec(1, "repair trap t1", 60_000.0),
+    ];
+    std::fs::write(
+        dir.path().join("recommendations.jsonl"),
+        lines.join("\n") + "\n",
+    )
+    .unwrap();
+    let data = RunData::load(dir.path()).unwrap();
+    let report = steamflow_reports::Report::build(
+        ReportKind::Monthly,
+        period(ReportKind::Monthly, &data, Some(T0), Some(T0 + 2 * MIN)),
+        &data,
+    );
+    assert_eq!(
+        report.recommendations.len(),
+        1,
+        "{:?}",
+        report.recommendations
+    );
+    let only = &report.recommendations[0];
+    assert_eq!(only.action, "repair trap t1");
+    assert!(close(only.savings_per_year, 60_000.0));
+    assert_eq!(only.cost, Some(400.0));
+    assert_eq!(only.location, "t1");
+}

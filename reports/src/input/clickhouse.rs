@@ -11,7 +11,8 @@
 //!
 //! Rows come back as the stream's records: times as UTC milliseconds
 //! (`DateTime` on servers before 20.1 keeps whole seconds), `UInt8`
-//! columns (the sink's booleans) as `true`/`false`, NaN and ∞ as `null`.
+//! columns (the sink's booleans) as `true`/`false`, floats as floats
+//! (`40.0`, not the server's `40`), NaN and ∞ as `null`.
 //! The bookkeeping columns `time`, `diff`, `version` and `batch_id` are
 //! left out. Works with every server the schema supports (18.16 on).
 
@@ -228,6 +229,10 @@ impl Column {
         self.base_type().starts_with("DateTime")
     }
 
+    fn is_float(&self) -> bool {
+        matches!(self.base_type(), "Float64" | "Float32")
+    }
+
     fn is_boolean(&self) -> bool {
         matches!(self.base_type(), "UInt8" | "Bool")
     }
@@ -285,6 +290,15 @@ fn as_record(mut row: Map<String, Value>, columns: &[Column]) -> Record {
             && let Some(flag) = number(value)
         {
             *value = Value::Bool(flag != 0.0);
+        }
+    }
+    for column in columns.iter().filter(|c| c.is_float()) {
+        // The server writes a whole float without its fraction (`40`).
+        if let Some(value) = row.get_mut(&column.name)
+            && (value.is_i64() || value.is_u64())
+            && let Some(float) = value.as_f64()
+        {
+            *value = Value::from(float);
         }
     }
     for column in columns.iter().filter(|c| c.is_time()) {
@@ -437,9 +451,10 @@ mod tests {
             column("in_portfolio", "Nullable(UInt8)"),
             column("rank", "UInt32"),
             column("window_start", "DateTime64(3, 'UTC')"),
+            column("loss_kg_h", "Float64"),
         ];
         let row = serde_json::json!({"mass_closes": 1, "in_portfolio": null, "rank": 2,
-            "window_start": "1736143200000"});
+            "window_start": "1736143200000", "loss_kg_h": 40});
         let Value::Object(row) = row else {
             unreachable!()
         };
@@ -448,6 +463,8 @@ mod tests {
         assert_eq!(record["in_portfolio"], Value::Null);
         assert_eq!(record["rank"], 2);
         assert_eq!(record["window_start"], 1_736_143_200_000_i64);
+        assert!(record["rank"].is_u64());
+        assert!(record["loss_kg_h"].is_f64());
     }
 
     #[test]

@@ -20,6 +20,12 @@ pub enum SqlError {
     /// A view does not plan.
     #[error(transparent)]
     View(#[from] crate::views::ViewError),
+    /// Views that do not plan, each named.
+    #[error(transparent)]
+    Views(#[from] crate::views::ViewErrors),
+    /// A live stream's declaration or update is wrong.
+    #[error(transparent)]
+    Live(#[from] crate::live::LiveError),
     /// The terminal of the interactive shell failed.
     #[error("terminal: {0}")]
     Terminal(#[from] std::io::Error),

@@ -4,6 +4,8 @@
 //! - [`folder`]: the streams of a finished run's output folder as tables;
 //! - [`session`]: the session every entry point uses, and running a query;
 //! - [`shell`]: the interactive shell of `steamflow sql`;
+//! - [`live`]: a running pipeline's streams as tables, and views over them
+//!   evaluated into updates;
 //! - [`views`]: named queries over the tables, checked before they run;
 //! - [`command`]: `steamflow sql` (one statement or the shell);
 //! - [`http`]: `POST /sql` answering JSON or Arrow IPC.
@@ -12,6 +14,7 @@ pub mod command;
 pub mod error;
 pub mod folder;
 pub mod http;
+pub mod live;
 pub mod session;
 pub mod shell;
 pub mod udf;

@@ -3,4 +3,5 @@
 mod folder;
 mod http;
 mod introspection;
+mod live;
 mod udfs;

@@ -1,5 +1,6 @@
 //! SQL over steamflow's streams, on Apache DataFusion.
 //!
+//! - [`api`]: read-only queries answered as JSON for the pipeline's HTTP API;
 //! - [`udf`]: steam functions (`steam_h_pt(p_bar_abs, t_c)`, …) over Arrow arrays;
 //! - [`folder`]: the streams of a finished run's output folder as tables;
 //! - [`session`]: the session every entry point uses, and running a query;
@@ -8,12 +9,15 @@
 //!   evaluated into updates;
 //! - [`views`]: named queries over the tables, checked before they run;
 //! - [`command`]: `steamflow sql` (one statement or the shell);
+//! - [`json`]: Arrow rows as JSON fields and objects (for JSON sinks and APIs);
 //! - [`http`]: `POST /sql` answering JSON or Arrow IPC.
 
+pub mod api;
 pub mod command;
 pub mod error;
 pub mod folder;
 pub mod http;
+pub mod json;
 pub mod live;
 pub mod session;
 pub mod shell;

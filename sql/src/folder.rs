@@ -94,7 +94,7 @@ pub fn stream_files(dir: &Path) -> Result<Vec<StreamFile>> {
 }
 
 /// A stream name usable as an unquoted SQL table name.
-fn is_table_name(name: &str) -> bool {
+pub(crate) fn is_table_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

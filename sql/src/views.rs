@@ -34,6 +34,22 @@ pub struct ViewError {
     pub message: String,
 }
 
+/// Every view that does not plan, each with its reason.
+#[derive(Debug, thiserror::Error)]
+pub struct ViewErrors(pub Vec<ViewError>);
+
+impl std::fmt::Display for ViewErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (index, error) in self.0.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
 /// The views of the `.sql` files of `dir`, sorted by name.
 pub fn view_files(dir: &Path) -> Result<Vec<ViewSpec>> {
     let entries = std::fs::read_dir(dir).map_err(|source| SqlError::Io {

@@ -3,4 +3,6 @@
 mod folder;
 mod http;
 mod introspection;
+mod live;
+mod remote;
 mod udfs;

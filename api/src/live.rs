@@ -393,6 +393,34 @@ mod tests {
     }
 
     #[test]
+    fn records_come_in_plant_window_time_and_content_order() {
+        let live = LiveState::default();
+        let trap = |plant: &str, end: i64, trap: &str| {
+            format!(r#""plant":"{plant}","window_end":{end},"trap":"{trap}""#)
+        };
+        for (plant, end, id) in [
+            ("b", 60, "t2"),
+            ("a", 120, "t1"),
+            ("a", 60, "t2"),
+            ("b", 60, "t1"),
+            ("a", 60, "t1"),
+        ] {
+            live.apply_fields("trap_statuses", end, &trap(plant, end, id), 1)
+                .unwrap();
+        }
+        let order: Vec<String> = live
+            .current("trap_statuses", None, 2)
+            .iter()
+            .map(|v| format!("{}/{}/{}", v["plant"], v["window_end"], v["trap"]))
+            .map(|s| s.replace('"', ""))
+            .collect();
+        assert_eq!(
+            order,
+            ["a/60/t1", "a/60/t2", "a/120/t1", "b/60/t1", "b/60/t2"]
+        );
+    }
+
+    #[test]
     fn malformed_fields_are_an_error_not_a_panic() {
         let live = LiveState::default();
         assert!(live.apply_fields("balances", 1, "not json", 1).is_err());

@@ -7,5 +7,6 @@ mod calc_cli;
 mod dataflow;
 mod live;
 mod live_sources;
+mod report_clickhouse;
 mod run_cli;
 mod scenarios;

@@ -80,7 +80,7 @@ impl Remote {
         }
         let response = request.send().await.map_err(|e| SqlError::Remote {
             status: None,
-            message: format!("{}: {}", self.endpoint, e.without_url()),
+            message: format!("{}: {}", self.endpoint, describe(&e.without_url())),
         })?;
         let status = response.status();
         let text = response.text().await.map_err(|e| SqlError::Remote {
@@ -136,6 +136,21 @@ fn http_client() -> Result<reqwest::Client> {
             status: None,
             message: format!("HTTP client: {e}"),
         })
+}
+
+/// An error and its causes (`error sending request` alone says little).
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// The reason in an error answer: the API's `message`, `error`, or the text.

@@ -1,12 +1,12 @@
-//! `steamflow sql`: SQL over the streams of a finished run's output folder,
-//! with the steam functions: one statement with `-e`, or an interactive
-//! shell (history, tab completion of table and function names, `\dt`,
-//! `\df`).
+//! `steamflow sql`: SQL over the streams of a finished run's output folder
+//! or of a running pipeline (over its HTTP API, `--url`), with the steam
+//! functions: one statement with `-e`, or an interactive shell (history,
+//! tab completion of table and function names, `\dt`, `\df`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use steamflow_sql::command::{self, OutputFormat};
+use steamflow_sql::command::{self, Backend, OutputFormat};
 
 /// Arguments of `steamflow sql`.
 #[derive(Debug, clap::Args)]
@@ -15,11 +15,21 @@ pub struct SqlArgs {
     /// files (also under `parquet/` and `jsonl/`, as `steamflow demo --out` writes
     /// them) become the tables `<stream>` (current contents, corrections applied)
     /// and `<stream>_updates` (every update with its `time` and `diff`).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "url")]
     pub dir: Option<PathBuf>,
+    /// A running pipeline's HTTP API (for example `http://plant-host:8686`):
+    /// statements run there, over its live tables and views (read-only, at
+    /// most 10,000 rows per answer).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Bearer token (a JWT of a role that may run SQL) for `--url`; without
+    /// it, the `STEAMFLOW_TOKEN` environment variable (which, unlike an
+    /// argument, other users of the machine cannot see).
+    #[arg(long, value_name = "TOKEN", requires = "url")]
+    pub token: Option<String>,
     /// Folder of view files: each `<name>.sql` becomes the view `<name>`
     /// (for example `sql/views`).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "url")]
     pub views: Option<PathBuf>,
     /// Run this statement, print its result and exit (no shell).
     #[arg(short = 'e', long = "execute", value_name = "SQL")]
@@ -45,14 +55,22 @@ pub fn run(args: SqlArgs) -> anyhow::Result<ExitCode> {
         Format::Json => OutputFormat::Json,
     };
     let outcome = command::block_on(async move {
-        let ctx = command::open(args.dir.as_deref(), args.views.as_deref()).await?;
+        let backend = match &args.url {
+            Some(url) => {
+                let token = args.token.or_else(|| std::env::var("STEAMFLOW_TOKEN").ok());
+                command::open_remote(url, token)?
+            }
+            None => {
+                Backend::Local(command::open(args.dir.as_deref(), args.views.as_deref()).await?)
+            }
+        };
         match args.execute {
             Some(sql) => {
-                println!("{}", command::execute(&ctx, &sql, format).await?);
+                println!("{}", backend.execute(&sql, format).await?);
                 Ok(ExitCode::SUCCESS)
             }
             None => {
-                steamflow_sql::shell::run(&ctx, command::default_history()).await?;
+                steamflow_sql::shell::run_on(&backend, command::default_history()).await?;
                 Ok::<_, steamflow_sql::SqlError>(ExitCode::SUCCESS)
             }
         }

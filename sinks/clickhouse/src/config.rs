@@ -82,7 +82,7 @@ fn default_batch_bytes() -> usize {
     16 << 20
 }
 fn default_flush_interval_ms() -> u64 {
-    10_000
+    60_000
 }
 fn default_spool_max_bytes() -> u64 {
     1 << 30

@@ -4,8 +4,11 @@
 //! - [`schema`]: the versioned DDL of `sql/clickhouse/`, adapted to the
 //!   server's version (18.16 up to current) and applied by [`migrate`].
 //! - [`ClickHouseSink`]: a [`StreamWriter`] per stream encodes each update
-//!   as a RowBinary row of its table and seals rows into batches (by rows,
-//!   bytes, or age); a sealed batch is a file in the spool before anything
+//!   as a RowBinary row of its table — straight from the typed values a
+//!   record pushes through a `RowAppender`
+//!   ([`ClickHouseSink::typed_stream`], [`StreamWriter::write_row`]), or
+//!   from its JSON fields ([`StreamWriter::write_fields`]) — and seals
+//!   rows into batches (by rows, bytes, or age); a sealed batch is a file in the spool before anything
 //!   is sent, so that a ClickHouse outage or a restart loses nothing; a
 //!   delivery thread inserts the batches in order over HTTP (lz4),
 //!   retrying with exponential backoff and jitter, and moves a batch the
@@ -16,6 +19,9 @@
 //!   checked before it is sent again. Results that late data corrects
 //!   land in ReplacingMergeTree tables keyed by what they describe, so
 //!   the corrected row replaces the old one.
+//! - Streams known only at run time (a SQL view's output, described by
+//!   arrow fields) get a table `view_<name>` of their own
+//!   ([`ClickHouseSink::stream_with_fields`], [`view_ddl`]).
 //! - Back-pressure: the spool is bounded; a writer that would overfill it
 //!   waits for deliveries.
 

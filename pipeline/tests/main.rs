@@ -9,3 +9,4 @@ mod live;
 mod live_sources;
 mod run_cli;
 mod scenarios;
+mod views;

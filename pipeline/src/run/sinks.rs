@@ -258,6 +258,43 @@ fn stream_sink(
     }
 }
 
+/// The writer of a view's rows in `sink` (a JSON Lines or Parquet file,
+/// the terminal), its rows typed as `fields`; why not for a sink that does
+/// not take views (alert sinks route them through [`super::views`]).
+pub(crate) fn view_sink(
+    sink: &SinkSpec,
+    view: &str,
+    fields: Vec<steamflow_sink_parquet::arrow_types::Field>,
+    status: &Status,
+    console: Option<&Sender<ConsoleEvent>>,
+) -> Result<Box<dyn RecordSink>, &'static str> {
+    let output = |path: Option<PathBuf>| {
+        let output = StreamOutput::new(&sink.id, view, path);
+        status.add_output(Arc::clone(&output));
+        output
+    };
+    Ok(match &sink.kind {
+        SinkKind::Jsonl(dir) => {
+            let file = JsonlSink::new(dir, view, true);
+            let output = output(Some(file.path().to_path_buf()));
+            Box::new(JsonlStream {
+                error: file.error(),
+                file,
+                output,
+                line: String::new(),
+            })
+        }
+        SinkKind::Parquet(dir) => {
+            let output = output(Some(dir.join(format!("{view}.parquet"))));
+            Box::new(ParquetStream::new(dir, view, Some(fields), true, output))
+        }
+        SinkKind::Console(json) => Box::new(ConsoleStream::new(view, console.cloned(), *json)),
+        SinkKind::ClickHouse(_) => return Err("is not written to ClickHouse by this build"),
+        SinkKind::Mqtt(_) => return Err("is not published over MQTT by this build"),
+        SinkKind::Alerts(_) => return Err("is routed by the views, not as a stream"),
+    })
+}
+
 /// A stream's ClickHouse writer; one that discards everything where the
 /// sink is not open (workers other than 0, or the sink failed to start).
 fn clickhouse_sink(

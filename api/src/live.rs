@@ -203,18 +203,22 @@ impl LiveState {
     }
 
     /// The current records of `stream` (see [`Current`]), of one plant or
-    /// all, ordered by plant, time and content. `windows` > 1 returns the
+    /// all, ordered by plant, window, time and content (the record's JSON
+    /// text as it was applied). `windows` > 1 returns the
     /// last `windows` windows of windowed streams.
     pub fn current(&self, stream: &str, plant: Option<&str>, windows: usize) -> Vec<Arc<Value>> {
         let streams = self.streams.read().unwrap_or_else(|e| e.into_inner());
         let Some(state) = streams.get(stream) else {
             return Vec::new();
         };
-        let in_plant = |entry: &&Entry| plant.is_none_or(|p| entry.plant == p);
-        let mut chosen: Vec<&Entry> = match Current::of(stream) {
+        // Records are paired with their JSON text (the store's key): the
+        // content that orders them, without serialising a record per
+        // comparison.
+        let in_plant = |(_, entry): &(&String, &Entry)| plant.is_none_or(|p| entry.plant == p);
+        let mut chosen: Vec<(&String, &Entry)> = match Current::of(stream) {
             Current::LatestWindowPerPlant => {
                 let mut wanted: HashMap<&str, BTreeSet<i64>> = HashMap::new();
-                for entry in state.records.values().filter(in_plant) {
+                for (_, entry) in state.records.iter().filter(in_plant) {
                     wanted
                         .entry(&entry.plant)
                         .or_default()
@@ -227,9 +231,9 @@ impl LiveState {
                 }
                 state
                     .records
-                    .values()
+                    .iter()
                     .filter(in_plant)
-                    .filter(|entry| {
+                    .filter(|(_, entry)| {
                         wanted
                             .get(entry.plant.as_str())
                             .is_some_and(|ends| ends.contains(&entry.window_end))
@@ -237,32 +241,27 @@ impl LiveState {
                     .collect()
             }
             Current::LatestPerKey(field) => {
-                let mut latest: HashMap<String, &Entry> = HashMap::new();
-                for entry in state.records.values().filter(in_plant) {
+                let mut latest: HashMap<String, (&String, &Entry)> = HashMap::new();
+                for (text, entry) in state.records.iter().filter(in_plant) {
                     let Value::Object(fields) = entry.value.as_ref() else {
                         continue;
                     };
                     let key = string_field(fields, field).unwrap_or_default();
-                    let slot = latest.entry(key).or_insert(entry);
-                    if (entry.time, entry.value.to_string()) > (slot.time, slot.value.to_string()) {
-                        *slot = entry;
+                    let slot = latest.entry(key).or_insert((text, entry));
+                    if (entry.time, text) > (slot.1.time, slot.0) {
+                        *slot = (text, entry);
                     }
                 }
                 latest.into_values().collect()
             }
-            Current::Collection => state.records.values().filter(in_plant).collect(),
+            Current::Collection => state.records.iter().filter(in_plant).collect(),
         };
-        chosen.sort_by(|a, b| {
-            (&a.plant, a.window_end, a.time, a.value.to_string()).cmp(&(
-                &b.plant,
-                b.window_end,
-                b.time,
-                b.value.to_string(),
-            ))
+        chosen.sort_unstable_by(|(a_text, a), (b_text, b)| {
+            (&a.plant, a.window_end, a.time, a_text).cmp(&(&b.plant, b.window_end, b.time, b_text))
         });
         chosen
             .into_iter()
-            .map(|entry| Arc::clone(&entry.value))
+            .map(|(_, entry)| Arc::clone(&entry.value))
             .collect()
     }
 

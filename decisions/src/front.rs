@@ -207,55 +207,61 @@ impl States {
     }
 }
 
-/// Merges two lists sorted by vector into one.
-fn merge<T>(a: Vec<([i64; 3], T)>, b: Vec<([i64; 3], T)>) -> Vec<([i64; 3], T)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
+/// Merges two sequences sorted by vector into one sorted sequence, lazily;
+/// on equal vectors the first sequence's item comes first.
+fn merge<T>(
+    a: impl Iterator<Item = ([i64; 3], T)>,
+    b: impl Iterator<Item = ([i64; 3], T)>,
+) -> impl Iterator<Item = ([i64; 3], T)> {
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || {
         let take_a = match (a.peek(), b.peek()) {
             (Some(x), Some(y)) => x.0 <= y.0,
             (Some(_), None) => true,
             (None, Some(_)) => false,
-            (None, None) => break,
+            (None, None) => return None,
         };
-        let next = if take_a { a.next() } else { b.next() };
-        out.extend(next);
+        if take_a { a.next() } else { b.next() }
+    })
+}
+
+/// The non-dominated filter over vectors that arrive sorted: a vector is
+/// kept when no vector kept before it is no worse in the last two
+/// coordinates (the first is no worse by the order). It keeps a staircase
+/// of the kept (second, third) coordinates: second ascending, third
+/// strictly descending.
+#[derive(Default)]
+struct Staircase(BTreeMap<i64, i64>);
+
+impl Staircase {
+    /// Whether `key` is kept, recording it when it is.
+    fn admit(&mut self, key: [i64; 3]) -> bool {
+        let [_, b, c] = key;
+        if let Some((_, &best_c)) = self.0.range(..=b).next_back()
+            && best_c <= c
+        {
+            return false;
+        }
+        // The steps the new one covers: second ≥ b and third ≥ c, a run
+        // from b upwards (the third coordinate descends along the stairs).
+        while let Some((&sb, &sc)) = self.0.range(b..).next() {
+            if sc < c {
+                break;
+            }
+            self.0.remove(&sb);
+        }
+        self.0.insert(b, c);
+        true
     }
-    out
 }
 
 /// Keeps the non-dominated vectors (one state per distinct vector),
 /// sorted by vector.
 fn non_dominated<T: Copy>(mut points: Vec<([i64; 3], T)>) -> Vec<([i64; 3], T)> {
     points.sort_by_key(|a| a.0);
-    non_dominated_sorted(points)
-}
-
-/// [`non_dominated`] of points already sorted by vector.
-fn non_dominated_sorted<T: Copy>(points: Vec<([i64; 3], T)>) -> Vec<([i64; 3], T)> {
-    // Staircase of accepted (second, third) coordinates: second ascending,
-    // third strictly descending.
-    let mut stairs: BTreeMap<i64, i64> = BTreeMap::new();
-    let mut kept = Vec::with_capacity(points.len());
-    for (key, value) in points {
-        let [_, b, c] = key;
-        if let Some((_, &best_c)) = stairs.range(..=b).next_back()
-            && best_c <= c
-        {
-            continue;
-        }
-        let covered: Vec<i64> = stairs
-            .range(b..)
-            .take_while(|(_, sc)| **sc >= c)
-            .map(|(sb, _)| *sb)
-            .collect();
-        for sb in covered {
-            stairs.remove(&sb);
-        }
-        stairs.insert(b, c);
-        kept.push((key, value));
-    }
-    kept
+    let mut stairs = Staircase::default();
+    points.retain(|(key, _)| stairs.admit(*key));
+    points
 }
 
 /// The exact Pareto front of `problem` (see the module docs).
@@ -311,28 +317,29 @@ pub fn pareto_front(problem: &Problem) -> Result<Front, FrontError> {
     };
     for (bit, &i) in free.iter().enumerate() {
         let Some(&k) = keys.get(i) else { continue };
-        // Both lists stay sorted by vector: the kept states are, and adding
-        // the same vector to each keeps their order.
-        let without: Vec<([i64; 3], (usize, bool))> = states
+        // Both sequences stay sorted by vector: the kept states are, and
+        // adding the same vector to each keeps their order.
+        let without = states
             .keys
             .iter()
             .enumerate()
-            .map(|(s, key)| (*key, (s, false)))
-            .collect();
-        let with: Vec<([i64; 3], (usize, bool))> = states
+            .map(|(s, key)| (*key, (s, false)));
+        let with = states
             .keys
             .iter()
             .enumerate()
             .filter(|(_, key)| key[0].saturating_add(k[0]) <= budget)
-            .map(|(s, key)| (add(*key, k), (s, true)))
-            .collect();
-        let kept = non_dominated_sorted(merge(without, with));
+            .map(|(s, key)| (add(*key, k), (s, true)));
+        let mut stairs = Staircase::default();
         let mut next = States {
-            keys: Vec::with_capacity(kept.len()),
+            keys: Vec::with_capacity(states.keys.len() * 2),
             words,
-            slab: Vec::with_capacity(kept.len() * words),
+            slab: Vec::with_capacity(states.slab.len() * 2),
         };
-        for (key, (s, took)) in kept {
+        for (key, (s, took)) in merge(without, with) {
+            if !stairs.admit(key) {
+                continue;
+            }
             let row_start = next.slab.len();
             match states.row(s) {
                 Some(row) => next.slab.extend_from_slice(row),

@@ -1,7 +1,8 @@
 //! The authenticated API of a running pipeline: the demo plant simulated at
 //! 600× real time by `steamflow run` with `[api.auth]`; `/api/v1` answers
 //! with the graph's current results, checks every token and role, and an
-//! operator acknowledges a firing alert. Every wait is bounded.
+//! operator acknowledges a firing alert, and the acknowledgement reaches
+//! the alert router (PagerDuty hears it). Every wait is bounded.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -197,4 +198,175 @@ fn a_running_pipeline_serves_its_results_to_the_right_roles() {
     let log = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap_or_default();
     assert!(status.success(), "{log}");
     assert!(log.contains("/api/v1 (bearer tokens)"), "{log}");
+}
+
+/// An HTTP server on 127.0.0.1 that records every request's path and
+/// JSON body (a PagerDuty Events API stand-in: it answers 202).
+struct Receiver {
+    port: u16,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Receiver {
+    fn start() -> Receiver {
+        use axum::body::Bytes;
+        use axum::extract::State;
+        use axum::http::{StatusCode, Uri};
+        type Log = std::sync::Arc<std::sync::Mutex<Vec<(String, Value)>>>;
+        async fn record(State(log): State<Log>, uri: Uri, body: Bytes) -> StatusCode {
+            let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
+            log.push((uri.path().to_owned(), body));
+            StatusCode::ACCEPTED
+        }
+        let requests: Log = Default::default();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))
+            .unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = axum::Router::new()
+            .fallback(record)
+            .with_state(std::sync::Arc::clone(&requests));
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Receiver {
+            port,
+            requests,
+            _runtime: runtime,
+        }
+    }
+
+    /// The bodies received on `path` so far.
+    fn bodies(&self, path: &str) -> Vec<Value> {
+        let log = self.requests.lock().unwrap_or_else(|p| p.into_inner());
+        log.iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, body)| body.clone())
+            .collect()
+    }
+
+    /// Waits (bounded) until a body on `path` satisfies `wanted`.
+    fn wait_for(&self, path: &str, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        while Instant::now() < deadline {
+            if let Some(body) = self.bodies(path).into_iter().find(&wanted) {
+                return Some(body);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        None
+    }
+}
+
+#[test]
+fn an_operators_acknowledgement_reaches_pagerduty() {
+    let receiver = Receiver::start();
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = dir.path().join("steamflow.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{}\n[api]\nlisten = \"127.0.0.1:{port}\"\n[api.auth]\nalgorithm = \"HS256\"\nsecret = \"{SECRET}\"\n\
+             [sinks.oncall]\ntype = \"alerts\"\ninputs = [\"alerts\"]\ngroup_window_secs = 0\n\
+             channels.pager = {{ type = \"pagerduty\", routing_key = \"test-routing-key\", url = \"http://127.0.0.1:{}/pagerduty\" }}\n\
+             routes = [{{ rules = [\"trap_failed\"], channels = [\"pager\"] }}]\n",
+            steamflow::config::DEMO_CONFIG,
+            receiver.port
+        ),
+    )
+    .unwrap();
+    let stderr = std::fs::File::create(dir.path().join("stderr.txt")).unwrap();
+    let mut child = Killed(
+        Command::new(env!("CARGO_BIN_EXE_steamflow"))
+            .args([
+                "run",
+                config.to_str().unwrap(),
+                "--realtime-factor",
+                "100",
+                "--quiet",
+            ])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .unwrap(),
+    );
+    let key = "trap_failed/north/t_digester";
+    let log = || std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap_or_default();
+
+    // The trap fails open 20 minutes into the simulated hour: PagerDuty is paged.
+    let trigger = receiver.wait_for("/pagerduty", |event| {
+        event["event_action"] == "trigger" && event["dedup_key"] == key
+    });
+    assert!(trigger.is_some(), "no trigger for {key}: {}", log());
+
+    // A viewer may not acknowledge; an unknown key is not found.
+    let ack = json!({"dedup_key": key, "note": "crew sent"});
+    let viewer = token("viewer");
+    let operator = token("operator");
+    let as_viewer = request(
+        port,
+        "POST",
+        "/api/v1/alerts/ack",
+        Some(&viewer),
+        Some(ack.clone()),
+    );
+    assert_eq!(as_viewer.map(|r| r.0), Some(403));
+    let unknown = json!({"dedup_key": "trap_failed/north/no_such_trap"});
+    let as_unknown = request(
+        port,
+        "POST",
+        "/api/v1/alerts/ack",
+        Some(&operator),
+        Some(unknown),
+    );
+    assert_eq!(as_unknown.map(|r| r.0), Some(404));
+
+    // The operator's acknowledgement reaches the router, which tells PagerDuty.
+    let acked = until(
+        Duration::from_secs(60),
+        || {
+            request(
+                port,
+                "POST",
+                "/api/v1/alerts/ack",
+                Some(&operator),
+                Some(ack.clone()),
+            )
+        },
+        |code, _| code == 200,
+    );
+    let (code, body) = acked.expect("the API answered");
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(body["acknowledged"]["by"], "operator-1");
+    let event = receiver.wait_for("/pagerduty", |event| event["event_action"] == "acknowledge");
+    let event = event.unwrap_or_else(|| panic!("no acknowledge event: {}", log()));
+    assert_eq!(event["dedup_key"], key);
+    assert_eq!(event["routing_key"], "test-routing-key");
+
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the run did not end");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{}", log());
+    // Acknowledged once: a second acknowledgement is not sent again.
+    let acknowledges = receiver
+        .bodies("/pagerduty")
+        .into_iter()
+        .filter(|event| event["event_action"] == "acknowledge")
+        .count();
+    assert_eq!(acknowledges, 1);
 }

@@ -7,6 +7,7 @@ mod calc_cli;
 mod dataflow;
 mod live;
 mod live_sources;
+mod report_clickhouse;
 mod run_cli;
 mod scenarios;
 mod views;

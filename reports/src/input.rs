@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+#[cfg(feature = "clickhouse")]
+pub mod clickhouse;
+
 /// A record's fields.
 pub type Record = Map<String, Value>;
 
@@ -35,6 +38,14 @@ pub enum InputError {
         /// 1-based line number.
         line: usize,
         /// What is wrong.
+        reason: String,
+    },
+    /// The ClickHouse server could not be asked, or its answer not read.
+    #[error("ClickHouse, {table}: {reason}")]
+    ClickHouse {
+        /// The table read (or `server`).
+        table: String,
+        /// What went wrong.
         reason: String,
     },
     /// The folder holds none of the streams a report reads.
@@ -87,6 +98,20 @@ impl RunData {
             alerts: read("alerts")?,
             recommendations: read("recommendations")?,
         })
+    }
+}
+
+impl RunData {
+    /// The end of the last balance or loss window [ms], if any.
+    pub fn last_window_end(&self) -> Option<i64> {
+        let last_end = self
+            .balances
+            .iter()
+            .chain(&self.losses)
+            .filter_map(|r| r.get("window_end").and_then(Value::as_f64))
+            .filter(|end| end.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        last_end.is_finite().then_some(last_end as i64)
     }
 }
 

@@ -6,8 +6,10 @@
 //! action plan).
 //!
 //! A [`Report`] is computed from a run's settled streams ([`RunData`], read
-//! from its JSON Lines folder) for a period, then rendered as HTML with
-//! SVG charts, PDF, JSON or an Excel workbook ([`Format`]).
+//! from its JSON Lines folder or, with the `clickhouse` feature, from the
+//! ClickHouse tables its sink filled: `input::clickhouse`) for a period,
+//! then rendered as HTML with SVG charts, PDF, JSON or an Excel workbook
+//! ([`Format`]).
 
 mod html;
 pub mod input;
@@ -121,17 +123,19 @@ pub fn write(report: &Report, dir: &Path, formats: &[Format]) -> Result<Vec<Path
 /// The period of a `kind` report: `[from, to)` as given, or the kind's
 /// length ending at the end of the data (or starting at `from`).
 pub fn period(kind: ReportKind, data: &RunData, from: Option<i64>, to: Option<i64>) -> Period {
-    let last_end = data
-        .balances
-        .iter()
-        .chain(&data.losses)
-        .filter_map(|r| model::num(r, "window_end"))
-        .fold(f64::NEG_INFINITY, f64::max);
-    let data_end = if last_end.is_finite() {
-        last_end as i64
-    } else {
-        0
-    };
+    period_ending(kind, data.last_window_end(), from, to)
+}
+
+/// The period of a `kind` report whose data ends at `data_end` (the last
+/// balance or loss window's end; `None`: no data): `[from, to)` as given,
+/// or the kind's length ending at `data_end` (or starting at `from`).
+pub fn period_ending(
+    kind: ReportKind,
+    data_end: Option<i64>,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Period {
+    let data_end = data_end.unwrap_or(0);
     match (from, to) {
         (Some(from), Some(to)) => Period {
             from_ms: from,

@@ -282,15 +282,29 @@ pub struct AlertSummary {
 impl Report {
     /// The report of `kind` over `period` from a run's streams.
     pub fn build(kind: ReportKind, period: Period, data: &RunData) -> Report {
-        let in_period = |record: &&Record| {
-            let start = num(record, "window_start").map_or(i64::MIN, |t| t as i64);
-            start >= period.from_ms && start < period.to_ms
-        };
-        let balances: Vec<&Record> = data.balances.iter().filter(in_period).collect();
-        let losses: Vec<&Record> = data.losses.iter().filter(in_period).collect();
-        let traps: Vec<&Record> = data.trap_statuses.iter().filter(in_period).collect();
-        let leaks: Vec<&Record> = data.leaks.iter().filter(in_period).collect();
-        let alerts: Vec<&Record> = data
+        // In a canonical order, so that the figures do not depend on the
+        // order the records were read in (a folder's lines, a table's rows):
+        // sums of floats are summed in the same order, ties broken alike.
+        fn select<'a>(records: &'a [Record], period: Period, keys: &[&str]) -> Vec<&'a Record> {
+            let mut selected: Vec<&Record> = records
+                .iter()
+                .filter(|record| {
+                    let start = num(record, "window_start").map_or(i64::MIN, |t| t as i64);
+                    start >= period.from_ms && start < period.to_ms
+                })
+                .collect();
+            canonical_order(&mut selected, keys);
+            selected
+        }
+        let balances = select(&data.balances, period, &["window_start", "plant"]);
+        let losses = select(&data.losses, period, &["window_start", "plant", "category"]);
+        let traps = select(
+            &data.trap_statuses,
+            period,
+            &["window_start", "plant", "trap"],
+        );
+        let leaks = select(&data.leaks, period, &["window_start", "plant", "location"]);
+        let mut alerts: Vec<&Record> = data
             .alerts
             .iter()
             .filter(|alert| {
@@ -298,6 +312,10 @@ impl Report {
                 at >= period.from_ms && at < period.to_ms
             })
             .collect();
+        canonical_order(
+            &mut alerts,
+            &["event_time", "plant", "dedup_key", "kind", "message"],
+        );
 
         let windows = distinct(&balances, "window_start").len();
         let window_ms = balances
@@ -312,11 +330,14 @@ impl Report {
         let leak_lines = leak_lines(&leaks);
         let alert_summary = alert_summary(&alerts);
         let latest_recommendations = latest_window_per_plant(
-            data.recommendations
-                .iter()
-                .filter(in_period)
-                .cloned()
-                .collect(),
+            select(
+                &data.recommendations,
+                period,
+                &["window_start", "plant", "rank", "id"],
+            )
+            .into_iter()
+            .cloned()
+            .collect(),
         );
         let recommendations = recommendations(&latest_recommendations, &population, &leak_lines);
         let compliance = compliance(
@@ -374,6 +395,35 @@ impl Report {
             alerts: alert_summary,
         }
     }
+}
+
+/// Sorts `records` by `keys` in turn: numbers by value, then strings, a
+/// missing field first.
+fn canonical_order(records: &mut [&Record], keys: &[&str]) {
+    let rank = |value: Option<&Value>| match value {
+        None | Some(Value::Null) => 0,
+        Some(Value::Bool(_)) => 1,
+        Some(Value::Number(_)) => 2,
+        Some(Value::String(_)) => 3,
+        Some(_) => 4,
+    };
+    records.sort_by(|a, b| {
+        keys.iter()
+            .map(|key| {
+                let (x, y) = (a.get(*key), b.get(*key));
+                rank(x).cmp(&rank(y)).then_with(|| match (x, y) {
+                    (Some(Value::Number(x)), Some(Value::Number(y))) => x
+                        .as_f64()
+                        .unwrap_or(f64::NAN)
+                        .total_cmp(&y.as_f64().unwrap_or(f64::NAN)),
+                    (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
+                    (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
+                    _ => std::cmp::Ordering::Equal,
+                })
+            })
+            .find(|order| order.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 }
 
 pub(crate) fn num(record: &Record, field: &str) -> Option<f64> {

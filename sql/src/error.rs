@@ -26,6 +26,14 @@ pub enum SqlError {
     /// A live stream's declaration or update is wrong.
     #[error(transparent)]
     Live(#[from] crate::live::LiveError),
+    /// A running pipeline refused or failed a query, or could not be reached.
+    #[error("{}{message}", status.map(|s| format!("HTTP {s}: ")).unwrap_or_default())]
+    Remote {
+        /// The HTTP status of the answer, if one came.
+        status: Option<u16>,
+        /// Why.
+        message: String,
+    },
     /// The terminal of the interactive shell failed.
     #[error("terminal: {0}")]
     Terminal(#[from] std::io::Error),

@@ -8,6 +8,7 @@
 //! - [`live`]: a running pipeline's streams as tables, and views over them
 //!   evaluated into updates;
 //! - [`views`]: named queries over the tables, checked before they run;
+//! - [`remote`]: the same queries against a running pipeline, over its HTTP API;
 //! - [`command`]: `steamflow sql` (one statement or the shell);
 //! - [`json`]: Arrow rows as JSON fields and objects (for JSON sinks and APIs);
 //! - [`http`]: `POST /sql` answering JSON or Arrow IPC.
@@ -19,6 +20,7 @@ pub mod folder;
 pub mod http;
 pub mod json;
 pub mod live;
+pub mod remote;
 pub mod session;
 pub mod shell;
 pub mod udf;

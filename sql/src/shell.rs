@@ -2,6 +2,9 @@
 //! of table, column-free function and keyword names, pretty tables, and a
 //! few backslash commands (`\dt` tables, `\df [pattern]` functions with
 //! their units, `\q` quit). A statement ends with `;` and may span lines.
+//! It runs over a local session or a running pipeline ([`Backend`]); over
+//! a pipeline the names to complete come from `SHOW TABLES` and `SHOW
+//! FUNCTIONS` there.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -16,8 +19,8 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
 
+use crate::command::Backend;
 use crate::error::Result;
-use crate::session::{function_names, query, table_names};
 
 const KEYWORDS: &[&str] = &[
     "SELECT",
@@ -142,10 +145,17 @@ pub fn describe_functions(ctx: &SessionContext, pattern: &str) -> String {
     out
 }
 
-/// Runs the shell until end of input or `\q`; history goes to `history`.
+/// Runs the shell over a local session until end of input or `\q`;
+/// history goes to `history`.
 pub async fn run(ctx: &SessionContext, history: Option<PathBuf>) -> Result<()> {
-    let mut words = table_names(ctx);
-    words.extend(function_names(ctx));
+    run_on(&Backend::Local(ctx.clone()), history).await
+}
+
+/// Runs the shell over `backend` (a local session or a running
+/// pipeline) until end of input or `\q`; history goes to `history`.
+pub async fn run_on(backend: &Backend, history: Option<PathBuf>) -> Result<()> {
+    let mut words = backend.table_names().await?;
+    words.extend(backend.function_names().await?);
     words.extend(KEYWORDS.iter().map(|k| (*k).to_owned()));
     let mut editor: Editor<SqlHelper, DefaultHistory> =
         Editor::new().map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -177,10 +187,16 @@ pub async fn run(ctx: &SessionContext, history: Option<PathBuf>) -> Result<()> {
             let argument = parts.next().unwrap_or("").trim();
             let output = match command {
                 "\\q" => break,
-                "\\dt" => table_names(ctx).join("\n") + "\n",
-                "\\df" => describe_functions(ctx, argument),
-                _ => String::from("commands: \\dt tables, \\df [pattern] functions, \\q quit\n"),
+                "\\dt" => backend
+                    .table_names()
+                    .await
+                    .map(|names| names.join("\n") + "\n"),
+                "\\df" => backend.describe_functions(argument).await,
+                _ => Ok(String::from(
+                    "commands: \\dt tables, \\df [pattern] functions, \\q quit\n",
+                )),
             };
+            let output = output.unwrap_or_else(|e| format!("error: {e}\n"));
             print!("{output}");
             continue;
         }
@@ -190,7 +206,8 @@ pub async fn run(ctx: &SessionContext, history: Option<PathBuf>) -> Result<()> {
             continue;
         }
         let _ = editor.add_history_entry(statement.trim());
-        match query(ctx, &statement)
+        match backend
+            .query(&statement)
             .await
             .and_then(|answer| answer.pretty())
         {

@@ -4,4 +4,5 @@ mod folder;
 mod http;
 mod introspection;
 mod live;
+mod remote;
 mod udfs;

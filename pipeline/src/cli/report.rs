@@ -1,12 +1,13 @@
 //! `steamflow report`: a daily, weekly, monthly or annual report over a
-//! finished run's output folder, as HTML (with SVG charts), PDF, JSON and
-//! an Excel workbook.
+//! finished run's output folder or the ClickHouse tables its sink filled,
+//! as HTML (with SVG charts), PDF, JSON and an Excel workbook.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use steamflow_reports::input::clickhouse::ClickHouseInput;
 use steamflow_reports::time::parse_time;
-use steamflow_reports::{Format, Report, ReportKind, RunData, period, write};
+use steamflow_reports::{Format, Report, ReportKind, RunData, period, period_ending, write};
 
 /// Arguments of `steamflow report`.
 #[derive(Debug, clap::Args)]
@@ -24,9 +25,24 @@ pub struct ReportArgs {
     #[arg(long)]
     pub to: Option<String>,
     /// The run's output folder (holding `jsonl/`) or its `jsonl` folder.
-    #[arg(long, default_value = "steamflow-demo")]
+    #[arg(long, default_value = "steamflow-demo", conflicts_with = "clickhouse")]
     pub dir: PathBuf,
-    /// Where the report files go (default: `<dir>/reports`).
+    /// Read the streams from this ClickHouse server instead (its HTTP
+    /// interface, e.g. `http://127.0.0.1:8123`): the tables a clickhouse
+    /// sink filled, corrections applied, only the period's rows.
+    #[arg(long, value_name = "URL")]
+    pub clickhouse: Option<String>,
+    /// The database of the tables, with `--clickhouse`.
+    #[arg(long, default_value = "steamflow", requires = "clickhouse")]
+    pub database: String,
+    /// ClickHouse user, with `--clickhouse`.
+    #[arg(long, default_value = "default", requires = "clickhouse")]
+    pub user: String,
+    /// Environment variable holding the ClickHouse password, with `--clickhouse`.
+    #[arg(long, requires = "clickhouse")]
+    pub password_env: Option<String>,
+    /// Where the report files go (default: `<dir>/reports`; with
+    /// `--clickhouse`, `reports`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Formats, comma-separated.
@@ -51,8 +67,24 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     if let (Some(from), Some(to)) = (from, to) {
         anyhow::ensure!(from < to, "--from must be before --to");
     }
-    let out = args.out.clone().unwrap_or_else(|| args.dir.join("reports"));
-    let paths = write_report(args.kind, &args.dir, &out, from, to, &args.format)?;
+    let paths = match &args.clickhouse {
+        Some(url) => {
+            let out = args.out.clone().unwrap_or_else(|| PathBuf::from("reports"));
+            let mut input = ClickHouseInput::new(url.clone(), args.database.clone());
+            input.user = args.user.clone();
+            if let Some(var) = &args.password_env {
+                let password = std::env::var(var).map_err(|_| {
+                    anyhow::anyhow!("--password-env: environment variable {var} is not set")
+                })?;
+                input.password = Some(password);
+            }
+            write_report_from_clickhouse(args.kind, &input, &out, from, to, &args.format)?
+        }
+        None => {
+            let out = args.out.clone().unwrap_or_else(|| args.dir.join("reports"));
+            write_report(args.kind, &args.dir, &out, from, to, &args.format)?
+        }
+    };
     for path in paths {
         println!("{}", path.display());
     }
@@ -71,5 +103,20 @@ pub fn write_report(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let data = RunData::load(dir)?;
     let report = Report::build(kind, period(kind, &data, from, to), &data);
+    Ok(write(&report, out, formats)?)
+}
+
+/// Builds the `kind` report over the ClickHouse tables of `input` and
+/// writes it to `out` in each format; returns the files written.
+pub fn write_report_from_clickhouse(
+    kind: ReportKind,
+    input: &ClickHouseInput,
+    out: &Path,
+    from: Option<i64>,
+    to: Option<i64>,
+    formats: &[Format],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let (period, data) = input.load_blocking(|data_end| period_ending(kind, data_end, from, to))?;
+    let report = Report::build(kind, period, &data);
     Ok(write(&report, out, formats)?)
 }

@@ -1,13 +1,15 @@
 //! The `alerts` sink: the `alerts` stream's updates, as they are made,
 //! handed to the sink's [`AlertRouter`] with the rule's condition (for
 //! routes by alert kind). The router delivers on its own thread: a slow or
-//! failing channel never holds up the graph.
+//! failing channel never holds up the graph. [`RouterAcknowledger`] hands
+//! the API's acknowledgements to the routers.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use steamflow_sink_alerts::{AlertRouter, AlertUpdate};
+use steamflow_api::{AckError, AlertAcknowledger};
+use steamflow_sink_alerts::{AckError as RouterAckError, AlertRouter, AlertUpdate};
 
 use super::status::StreamOutput;
 use crate::config::Config;
@@ -99,6 +101,76 @@ pub fn routers(sinks: &[super::sinks::SinkSpec]) -> Vec<AlertRouter> {
             _ => None,
         })
         .collect()
+}
+
+/// How long an acknowledgement waits for a router's answer.
+const ACK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The API's acknowledgements, forwarded to the run's alert routers: the
+/// acknowledged alert's escalation stops and every channel that was told
+/// of it hears who acknowledged it (PagerDuty gets an `acknowledge` event).
+pub struct RouterAcknowledger {
+    routers: Vec<AlertRouter>,
+}
+
+impl RouterAcknowledger {
+    /// Forwards to `routers`; `None` when there are none (the API then
+    /// only records acknowledgements).
+    pub fn over(routers: Vec<AlertRouter>) -> Option<Arc<RouterAcknowledger>> {
+        (!routers.is_empty()).then(|| Arc::new(RouterAcknowledger { routers }))
+    }
+
+    /// Every router that holds `key` open acknowledges it; unknown when
+    /// none does.
+    async fn acknowledge_all(&self, key: &str, by: &str) -> Result<(), AckError> {
+        let mut acknowledged = false;
+        let mut failures = Vec::new();
+        for router in &self.routers {
+            match tokio::time::timeout(ACK_TIMEOUT, router.acknowledge(key, by)).await {
+                Ok(Ok(_)) => acknowledged = true,
+                Ok(Err(RouterAckError::NotOpen(_))) => {}
+                Ok(Err(error)) => failures.push(error.to_string()),
+                Err(_) => failures.push(format!(
+                    "the alert router `{}` did not answer within {} s",
+                    router.id(),
+                    ACK_TIMEOUT.as_secs()
+                )),
+            }
+        }
+        match (acknowledged, failures.is_empty()) {
+            (true, _) => Ok(()),
+            (false, true) => Err(AckError::Unknown(key.to_owned())),
+            (false, false) => Err(AckError::Failed(failures.join("; "))),
+        }
+    }
+}
+
+impl AlertAcknowledger for RouterAcknowledger {
+    fn acknowledge(&self, dedup_key: &str, by: &str, _note: Option<&str>) -> Result<(), AckError> {
+        let work = self.acknowledge_all(dedup_key, by);
+        // Called from an API handler: on a multi-threaded runtime (the
+        // run's) the worker steps aside while it waits; anywhere else the
+        // wait gets a thread and a runtime of its own.
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| handle.block_on(work))
+            }
+            _ => std::thread::scope(|scope| {
+                scope
+                    .spawn(|| {
+                        tokio::runtime::Builder::new_current_thread()
+                            .enable_time()
+                            .build()
+                            .map_err(|e| AckError::Failed(format!("no runtime: {e}")))?
+                            .block_on(work)
+                    })
+                    .join()
+                    .unwrap_or_else(|_| {
+                        Err(AckError::Failed("the acknowledgement panicked".into()))
+                    })
+            }),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -272,7 +272,7 @@ pub fn execute(
         taps.extend(crate::serve::api::taps(live, &status));
     }
     if let (Some(io), Some(api)) = (&io, &options.api)
-        && let Err(error) = start_api(io, api, api_live, &status, &sinks)
+        && let Err(error) = start_api(io, api, api_live, &status, &sinks, &alert_routers)
     {
         if let Some(console) = console {
             console.finish();
@@ -407,6 +407,7 @@ fn start_api(
     live: Option<Arc<steamflow_api::LiveState>>,
     status: &Arc<Status>,
     sinks: &[SinkSpec],
+    alert_routers: &[steamflow_sink_alerts::AlertRouter],
 ) -> anyhow::Result<()> {
     let metrics = crate::serve::install_metrics()?;
     let mut router = crate::serve::router(crate::serve::ApiState {
@@ -428,7 +429,9 @@ fn start_api(
             }
             _ => None,
         });
-        let state = crate::serve::api::state(auth, live, status, jsonl_dir)?;
+        let acknowledger = alerts::RouterAcknowledger::over(alert_routers.to_vec())
+            .map(|a| a as Arc<dyn steamflow_api::AlertAcknowledger>);
+        let state = crate::serve::api::state(auth, live, status, jsonl_dir, acknowledger)?;
         router = router.merge(steamflow_api::router(state));
     }
     let listener = io

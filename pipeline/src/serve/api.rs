@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use steamflow_api::{ApiState, AuthConfig, HealthSource, LiveState, ReportStore};
+use steamflow_api::{
+    AlertAcknowledger, ApiState, AuthConfig, HealthSource, LiveState, ReportStore,
+};
 use steamflow_reports::{Report, ReportKind, RunData, period};
 
 use crate::dataflow::{RecordSink, SinkRecord, Time, names};
@@ -126,18 +128,23 @@ impl ReportStore for RunReports {
 
 /// The state of the `/api/v1` routes: tokens checked per `auth`, results
 /// from `live`, health from the run's status, reports from the JSON Lines
-/// folder of the run's first `jsonl` sink that writes balances.
+/// folder of the run's first `jsonl` sink that writes balances, and
+/// acknowledgements forwarded to the run's alert routers.
 pub fn state(
     auth: &AuthConfig,
     live: Arc<LiveState>,
     status: &Arc<Status>,
     jsonl_dir: Option<PathBuf>,
+    acknowledger: Option<Arc<dyn AlertAcknowledger>>,
 ) -> anyhow::Result<ApiState> {
     let mut builder = ApiState::builder(auth, live)
         .map_err(|error| anyhow::anyhow!("api.auth: {error}"))?
         .health(Arc::new(RunHealth(Arc::clone(status))));
     if let Some(dir) = jsonl_dir {
         builder = builder.reports(Arc::new(RunReports(dir)));
+    }
+    if let Some(acknowledger) = acknowledger {
+        builder = builder.acknowledger(acknowledger);
     }
     Ok(builder.build())
 }

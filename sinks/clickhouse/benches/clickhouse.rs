@@ -1,7 +1,16 @@
-//! Rows per second into a local clickhouse-server: the sink (JSON fields
-//! of the graph's records → RowBinary → spool → HTTP, lz4) side by side,
-//! in one run, with `clickhouse-client` bulk-inserting the same rows as
-//! TabSeparated over its native protocol (the server's own limit).
+//! Rows per second into a local clickhouse-server: the sink, on the path
+//! `steamflow run` takes, side by side in one run with `clickhouse-client`
+//! bulk-inserting the same rows as TabSeparated over its native protocol
+//! (the server's own limit).
+//!
+//! The sink's side does what the pipeline's ClickHouse stream does with
+//! the `readings` stream: each record pushes its typed columns (the calls
+//! of the pipeline's `KeyedReading::append_columns`: plant, tag, key,
+//! event time, value, quality, flags) through a `RowAppender` into
+//! [`StreamWriter::write_row`], which encodes RowBinary; the stream is
+//! flushed after each dataflow time; batches are sealed (by the sink's
+//! default rows and dataflow-time interval), written and synced to the
+//! spool, and inserted over HTTP with lz4.
 //!
 //! Run: `cargo bench -p steamflow-sink-clickhouse --bench clickhouse`
 //! (`STEAMFLOW_BENCH_ROWS` sets the rows, default 1000000). Each side
@@ -17,11 +26,56 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use arrow::datatypes::{DataType, Field, TimeUnit};
 use steamflow_sink_clickhouse::{ClickHouseConfig, ClickHouseSink, client, migrate};
+use steamflow_sink_parquet::RowAppender;
 use steamflow_source_core::testing::find_program;
 
 const T0: u64 = 1_735_689_600_000;
-const TAGS: u64 = 20;
+/// Tags of the plant, each read once a second.
+const TAGS: u64 = 1_000;
+
+/// A reading as the pipeline's `readings` stream carries it.
+struct Reading {
+    plant: String,
+    tag: String,
+    key: u64,
+    time_ms: u64,
+    value: f64,
+    quality: &'static str,
+    flags: Vec<&'static str>,
+}
+
+impl Reading {
+    /// The columns of the pipeline's `KeyedReading` (its `columns()`).
+    fn columns() -> Vec<Field> {
+        vec![
+            Field::new("plant", DataType::Utf8, true),
+            Field::new("tag", DataType::Utf8, true),
+            Field::new("key", DataType::Utf8, false),
+            Field::new(
+                "event_time",
+                DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+                false,
+            ),
+            Field::new("value", DataType::Float64, false),
+            Field::new("quality", DataType::Utf8, false),
+            Field::new("flags", DataType::Utf8, false),
+        ]
+    }
+
+    /// The pushes of the pipeline's `KeyedReading::append_columns`.
+    fn append_columns(&self, row: &mut RowAppender<'_>) {
+        row.str(&self.plant)
+            .str(&self.tag)
+            .str(&self.key.to_string());
+        let flags: Vec<&str> = self.flags.clone();
+        row.time_ms(i64::try_from(self.time_ms).unwrap_or(i64::MAX))
+            .f64(self.value)
+            .str(self.quality)
+            .str(&flags.join(","));
+    }
+}
 
 fn main() {
     let rows: u64 = std::env::var("STEAMFLOW_BENCH_ROWS")
@@ -48,23 +102,34 @@ fn main() {
         .expect("migrate bench_client");
     drop(runtime);
 
-    // The same readings, as the graph renders them and as TabSeparated.
-    let mut fields = Vec::with_capacity(rows as usize);
+    // The same readings, as the graph holds them and as TabSeparated.
+    let mut readings = Vec::with_capacity(rows as usize);
     let mut tsv = Vec::with_capacity(rows as usize * 80);
     for i in 0..rows {
         let time = T0 + (i / TAGS) * 1_000;
         let tag = i % TAGS;
         let value = 10.0 + (i % 97) as f64 * 0.125;
-        fields.push(format!(
-            "\"plant\":\"north\",\"tag\":\"PT-{tag}\",\"key\":\"{tag}\",\"event_time\":{time},\
-             \"event_time_utc\":\"-\",\"value\":{value},\"quality\":\"good\",\"flags\":[]"
-        ));
+        let flags = if i % 50 == 0 { vec!["stale"] } else { vec![] };
         let seconds = time / 1_000;
         writeln!(
             tsv,
-            "{seconds}\tnorth\tPT-{tag}\t{seconds}\t{value}\tgood\t[]\t1\tb"
+            "{seconds}\tnorth\tPT-{tag}\t{seconds}\t{value}\tgood\t[{}]\t1\tb",
+            flags
+                .iter()
+                .map(|f| format!("'{f}'"))
+                .collect::<Vec<_>>()
+                .join(",")
         )
         .expect("tsv");
+        readings.push(Reading {
+            plant: "north".into(),
+            tag: format!("PT-{tag}"),
+            key: 1_000_000 + tag,
+            time_ms: time,
+            value,
+            quality: "good",
+            flags,
+        });
     }
 
     // clickhouse-client, native protocol, one bulk insert.
@@ -94,14 +159,23 @@ fn main() {
     let counted = server.query("SELECT count() FROM bench_client.readings");
     assert_eq!(counted.trim(), rows.to_string());
 
-    // The sink.
+    // The sink, as `steamflow run` drives it.
     config.database = "bench_sink".into();
+    let (batch_rows, interval) = (config.batch_rows, config.flush_interval_ms);
     let sink = ClickHouseSink::start(config).expect("sink");
     let started = Instant::now();
-    let mut writer = sink.stream("readings").expect("readings");
-    for (i, record) in fields.iter().enumerate() {
-        let time = T0 + (i as u64 / TAGS) * 1_000;
-        writer.write_fields(time, 1, record).expect("write");
+    let mut writer = sink
+        .typed_stream("readings", &Reading::columns())
+        .expect("readings");
+    let mut last_time = T0;
+    for reading in &readings {
+        if reading.time_ms != last_time {
+            writer.flush(last_time).expect("flush");
+            last_time = reading.time_ms;
+        }
+        writer
+            .write_row(reading.time_ms, 1, |row| reading.append_columns(row))
+            .expect("write");
     }
     writer.seal().expect("seal");
     let handed_over = started.elapsed().as_secs_f64();
@@ -110,12 +184,30 @@ fn main() {
     let stats = sink.close();
     let counted = server.query("SELECT count() FROM bench_sink.readings");
     assert_eq!(counted.trim(), rows.to_string(), "{stats:?}");
+    let same = server.query(
+        "SELECT count() FROM (SELECT plant, tag, event_time, value, quality, flags FROM bench_client.readings \
+         UNION ALL SELECT plant, tag, event_time, value, quality, flags FROM bench_sink.readings) \
+         GROUP BY plant, tag, event_time, value, quality, flags HAVING count() != 2",
+    );
+    assert!(same.trim().is_empty(), "the two tables differ: {same}");
 
     let client_rate = rows as f64 / client_secs;
     let sink_rate = rows as f64 / sink_secs;
-    println!("clickhouse/readings: {rows} rows");
+    println!(
+        "clickhouse/readings: {rows} rows, {TAGS} tags at 1 Hz (server {})",
+        sink_server(&server)
+    );
     println!("  clickhouse-client (TSV, native): {client_rate:>12.0} rows/s ({client_secs:.2} s)");
-    println!("  steamflow sink (RowBinary, lz4): {sink_rate:>12.0} rows/s ({sink_secs:.2} s)");
-    println!("    of which encoding and spooling on the writer: {handed_over:.2} s");
+    println!(
+        "  steamflow sink (typed rows → RowBinary, spool, lz4 HTTP): {sink_rate:>12.0} rows/s ({sink_secs:.2} s)"
+    );
+    println!(
+        "    {} batches (batch_rows {batch_rows}, flush_interval_ms {interval}); encoding and spooling on the writer: {handed_over:.2} s",
+        stats.batches_delivered
+    );
     println!("  sink / client: {:.2}", sink_rate / client_rate);
+}
+
+fn sink_server(server: &server::ClickHouseServer) -> String {
+    server.query("SELECT version()").trim().to_owned()
 }

@@ -6,6 +6,8 @@
 //! UInt32 seconds, `DateTime64(p)` as Int64 ticks of 10^-p s, `Date` as
 //! UInt16 days, `LowCardinality(T)` as `T`.
 
+use steamflow_sink_parquet::Value;
+
 use crate::field::Field;
 
 /// A column's type, for the types steamflow's tables use.
@@ -127,6 +129,73 @@ impl ColumnType {
         Ok(())
     }
 
+    /// Appends a typed value (pushed by a record through a `RowAppender`)
+    /// in RowBinary; `Err` says why it does not fit. A non-nullable
+    /// `Float64` takes a null as NaN, and an `Array(String)` takes a
+    /// string as its comma-separated items (how typed records spell a
+    /// list of codes, readings' `flags`).
+    pub fn encode_typed(&self, value: Value<'_>, out: &mut Vec<u8>) -> Result<(), String> {
+        match (self, value) {
+            (ColumnType::Nullable(_), Value::Null) => out.push(1),
+            (ColumnType::Nullable(inner), value) => {
+                out.push(0);
+                inner.encode_typed(value, out)?;
+            }
+            (ColumnType::Float64, value) => {
+                let v = match value {
+                    Value::F64(v) => v,
+                    Value::Null => f64::NAN,
+                    Value::I64(v) => v as f64,
+                    Value::U64(v) => v as f64,
+                    Value::I32(v) => f64::from(v),
+                    Value::U32(v) => f64::from(v),
+                    other => return Err(mismatch(other, self)),
+                };
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            (ColumnType::String, Value::Str(s)) => put_str(out, s),
+            (ColumnType::UInt(width), Value::Bool(b)) => put_uint(out, u64::from(b), *width)?,
+            (ColumnType::UInt(width), Value::U64(v)) => put_uint(out, v, *width)?,
+            (ColumnType::UInt(width), Value::U32(v)) => put_uint(out, u64::from(v), *width)?,
+            (ColumnType::UInt(width), Value::I64(v)) => {
+                put_uint(
+                    out,
+                    u64::try_from(v).map_err(|_| format!("{v} < 0"))?,
+                    *width,
+                )?;
+            }
+            (ColumnType::UInt(width), Value::I32(v)) => {
+                put_uint(
+                    out,
+                    u64::try_from(v).map_err(|_| format!("{v} < 0"))?,
+                    *width,
+                )?;
+            }
+            (ColumnType::Int(width), Value::I64(v)) => put_int(out, v, *width)?,
+            (ColumnType::Int(width), Value::I32(v)) => put_int(out, i64::from(v), *width)?,
+            (ColumnType::Int(width), Value::U32(v)) => put_int(out, i64::from(v), *width)?,
+            (ColumnType::Int(width), Value::U64(v)) => {
+                put_int(out, i64::try_from(v).map_err(|_| "too large")?, *width)?;
+            }
+            (
+                ColumnType::DateTime | ColumnType::DateTime64(_) | ColumnType::Date,
+                Value::TimeMs(ms) | Value::I64(ms),
+            ) => self.encode_time_ms(ms, out)?,
+            (ColumnType::Array(inner), Value::Str(items)) if **inner == ColumnType::String => {
+                if items.is_empty() {
+                    put_len(out, 0);
+                } else {
+                    put_len(out, items.split(',').count());
+                    for item in items.split(',') {
+                        put_str(out, item);
+                    }
+                }
+            }
+            (column, value) => return Err(mismatch(value, column)),
+        }
+        Ok(())
+    }
+
     /// Appends a time given in UTC milliseconds, in this column's unit.
     pub fn encode_time_ms(&self, ms: i64, out: &mut Vec<u8>) -> Result<(), String> {
         match self {
@@ -157,6 +226,10 @@ impl ColumnType {
         }
         Ok(())
     }
+}
+
+fn mismatch(value: Value<'_>, column: &ColumnType) -> String {
+    format!("{value:?} does not fit a {} column", column.type_name())
 }
 
 fn wrapped<'a>(text: &'a str, name: &str) -> Option<&'a str> {
@@ -256,5 +329,60 @@ mod tests {
         assert_eq!(out, [0xff]);
         assert!(enc(&ColumnType::Int(1), json!(200), &mut out).is_err());
         assert!(enc(&ColumnType::String, json!(1), &mut out).is_err());
+    }
+
+    #[test]
+    fn typed_values_encode_as_their_json_twins_do() {
+        let cases = [
+            (ColumnType::String, Value::Str("ab"), json!("ab")),
+            (ColumnType::Float64, Value::F64(1.5), json!(1.5)),
+            (ColumnType::Float64, Value::Null, json!(null)),
+            (
+                ColumnType::DateTime64(3),
+                Value::TimeMs(1_500),
+                json!(1_500),
+            ),
+            (ColumnType::DateTime, Value::TimeMs(1_500), json!(1_500)),
+            (ColumnType::UInt(1), Value::Bool(true), json!(true)),
+            (ColumnType::UInt(8), Value::U64(7), json!(7)),
+            (ColumnType::Int(1), Value::I64(-1), json!(-1)),
+            (
+                ColumnType::Nullable(Box::new(ColumnType::String)),
+                Value::Null,
+                json!(null),
+            ),
+            (
+                ColumnType::Array(Box::new(ColumnType::String)),
+                Value::Str("late,stale"),
+                json!(["late", "stale"]),
+            ),
+            (
+                ColumnType::Array(Box::new(ColumnType::String)),
+                Value::Str(""),
+                json!([]),
+            ),
+        ];
+        for (column, typed, json) in cases {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            column.encode_typed(typed, &mut a).unwrap();
+            enc(&column, json, &mut b).unwrap();
+            assert_eq!(a, b, "{column:?} {typed:?}");
+        }
+        let mut out = Vec::new();
+        assert!(
+            ColumnType::Int(1)
+                .encode_typed(Value::I64(200), &mut out)
+                .is_err()
+        );
+        assert!(
+            ColumnType::UInt(8)
+                .encode_typed(Value::I64(-1), &mut out)
+                .is_err()
+        );
+        assert!(
+            ColumnType::String
+                .encode_typed(Value::F64(1.0), &mut out)
+                .is_err()
+        );
     }
 }

@@ -34,7 +34,10 @@ pub struct ClickHouseConfig {
     pub batch_bytes: usize,
     /// …or, at a flush of its stream, when its first row is this much
     /// older in dataflow time (not wall-clock time: a replay then cuts the
-    /// same batches, which are recognised and not delivered twice).
+    /// same batches, which are recognised and not delivered twice). Live
+    /// rows land within about this long; a replay of history, whose
+    /// dataflow time runs fast, still gets inserts of many rows (ClickHouse
+    /// wants few large inserts rather than many small ones).
     #[serde(default = "default_flush_interval_ms")]
     pub flush_interval_ms: u64,
     /// The folder of the spool: sealed batches wait here until the server
@@ -79,7 +82,7 @@ fn default_batch_bytes() -> usize {
     16 << 20
 }
 fn default_flush_interval_ms() -> u64 {
-    1_000
+    10_000
 }
 fn default_spool_max_bytes() -> u64 {
     1 << 30

@@ -29,6 +29,8 @@ pub mod schema;
 mod sink;
 mod spool;
 mod table;
+mod typed;
+mod view;
 
 pub use column::ColumnType;
 pub use config::ClickHouseConfig;
@@ -42,6 +44,7 @@ pub use schema::{
 pub use sink::{ClickHouseSink, Stats, StreamWriter, client, table_for_stream};
 pub use spool::{Batch, Spool};
 pub use table::Table;
+pub use view::{RESERVED_COLUMNS, view_ddl, view_table};
 
 /// Whether `name` is a plain identifier (letters, digits, `_`; not first a digit).
 pub fn is_identifier(name: &str) -> bool {

@@ -50,6 +50,7 @@ pub const MIGRATIONS: &[Migration] = migrations![
     9 "V009__alerts.sql",
     10 "V010__recommendations.sql",
     11 "V011__rollups.sql",
+    12 "V012__recommendations_stream.sql",
 ];
 
 /// The table that records the migrations applied.

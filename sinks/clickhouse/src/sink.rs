@@ -10,10 +10,12 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use arrow::datatypes::Field as ArrowField;
 use bytes::Bytes;
 use clickhouse::{Client, Compression};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use steamflow_sink_parquet::RowAppender;
 use steamflow_source_core::Backoff;
 use twox_hash::XxHash64;
 
@@ -25,6 +27,8 @@ use crate::ledger::Ledger;
 use crate::schema::{self, STREAM_TABLES, Server};
 use crate::spool::{Batch, Spool};
 use crate::table::Table;
+use crate::typed::Capture;
+use crate::view::{view_ddl, view_table};
 
 /// Counters of a sink, for status lines and tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -285,7 +289,59 @@ impl ClickHouseSink {
             hasher: batch_hasher(name),
             opened: None,
             object: String::new(),
+            typed: None,
         })
+    }
+
+    /// A writer of one stream's typed rows, whose columns are `fields`
+    /// (a record's `columns()`, without `time`): rows are pushed with
+    /// [`StreamWriter::write_row`], straight into RowBinary. `Err` when
+    /// the stream's table has a column that no field fills.
+    pub fn typed_stream(&self, stream: &str, fields: &[ArrowField]) -> Result<StreamWriter, Error> {
+        let mut writer = self.stream(stream)?;
+        writer.set_fields(fields)?;
+        Ok(writer)
+    }
+
+    /// A writer of a stream whose columns are known only at run time (a
+    /// SQL view's output, described by `fields`): creates its table
+    /// `view_<stream>` if it does not exist (see [`view_ddl`]; adapted to
+    /// the server's version) and returns a typed writer of it (see
+    /// [`typed_stream`](Self::typed_stream)). Blocks on the server; call it
+    /// outside an async runtime. The server must be reachable.
+    pub fn stream_with_fields(
+        &self,
+        stream: &str,
+        fields: &[ArrowField],
+    ) -> Result<StreamWriter, Error> {
+        let ddl = self.server.adapt(&view_ddl(stream, fields)?);
+        let name = view_table(stream);
+        // A client of its own: a clone would share the connections of the
+        // delivery thread's runtime, which this runtime cannot drive.
+        let db = client(&self.shared.config).with_database(&self.shared.config.database);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| Error::Spool {
+                path: self.shared.config.spool_dir.clone(),
+                source,
+            })?;
+        let table = runtime.block_on(async {
+            db.query(&ddl).execute().await.map_err(Error::ClickHouse)?;
+            Table::load(&db, &name).await
+        })?;
+        let mut writer = StreamWriter {
+            table: Arc::new(table),
+            shared: Arc::clone(&self.shared),
+            rows: Vec::new(),
+            ids: Vec::new(),
+            hasher: batch_hasher(&name),
+            opened: None,
+            object: String::new(),
+            typed: None,
+        };
+        writer.set_fields(fields)?;
+        Ok(writer)
     }
 
     /// The counters now.
@@ -369,12 +425,67 @@ pub struct StreamWriter {
     /// The dataflow time of the batch's first row.
     opened: Option<u64>,
     object: String,
+    /// For typed rows: where they are captured and which field each
+    /// column takes.
+    typed: Option<Typed>,
+}
+
+struct Typed {
+    capture: Capture,
+    layout: Vec<Option<usize>>,
 }
 
 impl StreamWriter {
     /// The table written.
     pub fn table(&self) -> &str {
         self.table.name()
+    }
+
+    fn set_fields(&mut self, fields: &[ArrowField]) -> Result<(), Error> {
+        let capture = Capture::new(fields);
+        let layout = self.table.layout(capture.names())?;
+        self.typed = Some(Typed { capture, layout });
+        Ok(())
+    }
+
+    /// Whether rows are pushed with [`write_row`](Self::write_row).
+    pub fn is_typed(&self) -> bool {
+        self.typed.is_some()
+    }
+
+    /// One update of a typed stream (see [`ClickHouseSink::typed_stream`]):
+    /// `push` pushes one value per field, in order (a record's
+    /// `append_columns`), at dataflow time `time_ms`. A row that does not
+    /// fit the table is written to the spool's `dead/rows.jsonl` with the
+    /// reason (and counted); `Err` only when the spool cannot be written
+    /// or the writer is not typed.
+    pub fn write_row(
+        &mut self,
+        time_ms: u64,
+        diff: i64,
+        push: impl FnOnce(&mut RowAppender<'_>),
+    ) -> Result<(), Error> {
+        let Some(typed) = &mut self.typed else {
+            return Err(Error::Table {
+                table: self.table.name().to_owned(),
+                reason: "the writer takes JSON fields, not typed rows".into(),
+            });
+        };
+        typed.capture.clear();
+        let start = self.rows.len();
+        let encoded = RowAppender::push_into(&mut typed.capture, push).and_then(|()| {
+            self.table
+                .encode_typed(time_ms, diff, &typed.capture, &typed.layout, &mut self.rows)
+        });
+        match encoded {
+            Ok(()) => self.accepted(start, time_ms),
+            Err(reason) => {
+                let text = typed.capture.to_json();
+                self.shared
+                    .reject(self.table.name(), time_ms, diff, &text, &reason);
+                Ok(())
+            }
+        }
     }
 
     /// One update from a record's JSON members (`"a":1,"b":"x"`, no
@@ -420,24 +531,25 @@ impl StreamWriter {
     ) -> Result<(), Error> {
         let start = self.rows.len();
         match self.table.encode(time_ms, diff, record, &mut self.rows) {
-            Ok(()) => {
-                std::hash::Hasher::write(
-                    &mut self.hasher,
-                    self.rows.get(start..).unwrap_or_default(),
-                );
-                // The row's `batch_id`: a slot for the token, filled at seal.
-                self.rows.push(TOKEN_LEN as u8);
-                self.ids.push(self.rows.len());
-                self.rows.extend_from_slice(&[b'0'; TOKEN_LEN]);
-                self.opened.get_or_insert(time_ms);
-                self.shared.counters.rows.fetch_add(1, Ordering::Relaxed);
-            }
+            Ok(()) => self.accepted(start, time_ms),
             Err(reason) => {
                 self.shared
                     .reject(self.table.name(), time_ms, diff, text, &reason);
-                return Ok(());
+                Ok(())
             }
         }
+    }
+
+    /// A row was encoded from `start` on: hashes it, adds its `batch_id`
+    /// slot and seals the batch when it is full.
+    fn accepted(&mut self, start: usize, time_ms: u64) -> Result<(), Error> {
+        std::hash::Hasher::write(&mut self.hasher, self.rows.get(start..).unwrap_or_default());
+        // The row's `batch_id`: a slot for the token, filled at seal.
+        self.rows.push(TOKEN_LEN as u8);
+        self.ids.push(self.rows.len());
+        self.rows.extend_from_slice(&[b'0'; TOKEN_LEN]);
+        self.opened.get_or_insert(time_ms);
+        self.shared.counters.rows.fetch_add(1, Ordering::Relaxed);
         let config = &self.shared.config;
         if self.ids.len() >= config.batch_rows || self.rows.len() >= config.batch_bytes {
             self.seal()?;

@@ -12,10 +12,12 @@
 //! - `batch_id`: the batch's deduplication token (always the last column).
 
 use clickhouse::Client;
+use steamflow_sink_parquet::Value;
 
 use crate::column::ColumnType;
 use crate::error::Error;
 use crate::field::{Field, Record};
+use crate::typed::Capture;
 
 /// Where a column's value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,6 +124,88 @@ impl Table {
             .collect();
         columns.push(("batch_id".into(), "String".into()));
         columns
+    }
+
+    /// Where each column takes its value in a typed row of `fields`
+    /// (by field index; `None` for the columns the sink fills and for
+    /// optional columns the row lacks). `Err` names a column that needs
+    /// a field the rows do not have.
+    pub(crate) fn layout(&self, fields: &[String]) -> Result<Vec<Option<usize>>, Error> {
+        self.columns
+            .iter()
+            .map(|column| match &column.source {
+                Source::Field(name) => match fields.iter().position(|f| f == name) {
+                    Some(index) => Ok(Some(index)),
+                    None if matches!(
+                        column.kind,
+                        ColumnType::Nullable(_) | ColumnType::Array(_)
+                    ) =>
+                    {
+                        Ok(None)
+                    }
+                    None => Err(Error::Table {
+                        table: self.name.clone(),
+                        reason: format!(
+                            "column `{}` has no field of its name in the rows",
+                            column.name
+                        ),
+                    }),
+                },
+                _ => Ok(None),
+            })
+            .collect()
+    }
+
+    /// As [`encode`](Self::encode), from a typed row captured with
+    /// the fields `layout` was made for.
+    pub(crate) fn encode_typed(
+        &self,
+        time_ms: u64,
+        diff: i64,
+        row: &Capture,
+        layout: &[Option<usize>],
+        out: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        let start = out.len();
+        let result = self.encode_typed_inner(time_ms, diff, row, layout, out);
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    fn encode_typed_inner(
+        &self,
+        time_ms: u64,
+        diff: i64,
+        row: &Capture,
+        layout: &[Option<usize>],
+        out: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        let time = i64::try_from(time_ms).map_err(|_| format!("time {time_ms} is too large"))?;
+        for (column, slot) in self.columns.iter().zip(layout) {
+            let encoded = match (&column.source, slot) {
+                (Source::Time, _) => column.kind.encode_time_ms(time, out),
+                (Source::Diff, _) => column.kind.encode_typed(Value::I64(diff), out),
+                (Source::Version, _) => {
+                    let version = time_ms
+                        .checked_mul(2)
+                        .map(|v| v + u64::from(diff > 0))
+                        .ok_or_else(|| format!("time {time_ms} is too large"))?;
+                    column.kind.encode_typed(Value::U64(version), out)
+                }
+                (Source::Field(_), Some(index)) => column.kind.encode_typed(row.get(*index), out),
+                (Source::Field(_), None) => match &column.kind {
+                    ColumnType::Array(_) => {
+                        crate::column::put_len(out, 0);
+                        Ok(())
+                    }
+                    _ => column.kind.encode_typed(Value::Null, out),
+                },
+            };
+            encoded.map_err(|reason| format!("column `{}`: {reason}", column.name))?;
+        }
+        Ok(())
     }
 
     /// Appends one row, without its `batch_id`, from a record's fields;

@@ -8,3 +8,4 @@ mod modern;
 mod schema;
 mod server;
 mod sink;
+mod typed;

@@ -101,9 +101,14 @@ fn records() -> Vec<(&'static str, Value)> {
         ),
         (
             "recommendations",
-            json!({"plant": "north", "asset": "ST-1", "window_start": T0,
-            "kind": "replace_trap", "priority": 0.9, "savings_per_year": null,
-            "message": "replace"}),
+            json!({"plant": "north", "window_start": T0, "window_end": T0 + 60_000,
+            "rank": 1, "id": "repair_trap:ST-1", "kind": "repair_trap", "asset": "ST-1",
+            "action": "repair trap ST-1", "savings_kg_h": 20.0, "savings_kw": 14.0,
+            "savings_per_year": 5000.0, "co2_t_per_year": 20.0, "capex": 800.0,
+            "npv": 30000.0, "irr": null, "simple_payback_years": 0.16,
+            "discounted_payback_years": null, "difficulty": "low",
+            "operational_impact": "none", "in_portfolio": true, "portfolio_reason": "chosen",
+            "why": "first", "basis": "trap model", "sensitivity": ["fuel price: 1..2"]}),
         ),
     ]
 }

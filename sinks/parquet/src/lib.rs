@@ -29,7 +29,7 @@ mod writer;
 pub use batch::{BatchBuilder, BatchError};
 pub use error::SinkError;
 pub use readings::{reading_fields, write_readings};
-pub use row::{ParquetRow, RowAppender};
+pub use row::{ParquetRow, RowAppender, RowTarget, Value};
 pub use stream::{ParquetDir, check_stream_name};
 pub use writer::{DIFF_COLUMN, ParquetWriter, schema_of};
 

@@ -39,13 +39,50 @@ pub trait ParquetRow {
     fn append(&self, row: &mut RowAppender<'_>);
 }
 
+/// One value pushed through a [`RowAppender`], as a [`RowTarget`] gets it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value<'v> {
+    /// A null.
+    Null,
+    /// A Float64 value.
+    F64(f64),
+    /// An Int64 value.
+    I64(i64),
+    /// A UInt64 value.
+    U64(u64),
+    /// An Int32 value.
+    I32(i32),
+    /// A UInt32 value.
+    U32(u32),
+    /// A Boolean value.
+    Bool(bool),
+    /// A Utf8 value.
+    Str(&'v str),
+    /// A Timestamp(Millisecond) value: UTC milliseconds since the epoch.
+    TimeMs(i64),
+}
+
+/// Takes a row's values one by one where they do not go to arrow builders
+/// (a row encoded straight into another format, say).
+pub trait RowTarget {
+    /// The number of columns a row has.
+    fn columns(&self) -> usize;
+    /// The value of column `index`; `Err` says why it does not fit.
+    fn push(&mut self, index: usize, value: Value<'_>) -> Result<(), String>;
+}
+
 /// Takes the values of one row, column by column. A value of the wrong kind
 /// for its column, or too many or too few values, makes the writer return
 /// [`SinkError::Row`](crate::SinkError::Row).
 pub struct RowAppender<'a> {
-    columns: &'a mut [Column],
+    target: Target<'a>,
     next: usize,
     mismatch: Option<String>,
+}
+
+enum Target<'a> {
+    Builders(&'a mut [Column]),
+    Values(&'a mut dyn RowTarget),
 }
 
 macro_rules! push_methods {
@@ -53,7 +90,7 @@ macro_rules! push_methods {
         $(
             $(#[$doc])*
             pub fn $name(&mut self, $v: $ty) -> &mut Self {
-                self.push(stringify!($name), |column| match column {
+                self.push(stringify!($name), Value::$variant($v), |column| match column {
                     Column::$variant($b) => {
                         $append;
                         true
@@ -76,10 +113,26 @@ macro_rules! push_methods {
 impl<'a> RowAppender<'a> {
     pub(crate) fn new(columns: &'a mut [Column]) -> Self {
         Self {
-            columns,
+            target: Target::Builders(columns),
             next: 0,
             mismatch: None,
         }
+    }
+
+    /// Pushes one row's values into `target` through `push`; `Err` with
+    /// the reason when the row did not push exactly one fitting value per
+    /// column.
+    pub fn push_into(
+        target: &mut dyn RowTarget,
+        push: impl FnOnce(&mut RowAppender<'_>),
+    ) -> Result<(), String> {
+        let mut appender = RowAppender {
+            target: Target::Values(target),
+            next: 0,
+            mismatch: None,
+        };
+        push(&mut appender);
+        appender.check()
     }
 
     push_methods! {
@@ -103,7 +156,7 @@ impl<'a> RowAppender<'a> {
 
     /// A null in the next column, whatever its type.
     pub fn null(&mut self) -> &mut Self {
-        self.push("null", |column| {
+        self.push("null", Value::Null, |column| {
             column.append_null();
             true
         })
@@ -112,26 +165,33 @@ impl<'a> RowAppender<'a> {
     fn push(
         &mut self,
         pushed: &'static str,
+        value: Value<'_>,
         append: impl FnOnce(&mut Column) -> bool,
     ) -> &mut Self {
         if self.mismatch.is_none() {
             let index = self.next;
-            match self.columns.get_mut(index) {
-                Some(column) => {
-                    if !append(column) {
-                        self.mismatch = Some(format!(
+            self.mismatch = match &mut self.target {
+                Target::Builders(columns) => match columns.get_mut(index) {
+                    Some(column) => (!append(column)).then(|| {
+                        format!(
                             "column {index} takes {} values, the row pushed {pushed}",
                             column.kind()
-                        ));
-                    }
-                }
-                None => {
-                    self.mismatch = Some(format!(
+                        )
+                    }),
+                    None => Some(format!(
                         "the row pushed more than its {} columns",
-                        self.columns.len()
-                    ));
-                }
-            }
+                        columns.len()
+                    )),
+                },
+                Target::Values(target) if index < target.columns() => target
+                    .push(index, value)
+                    .err()
+                    .map(|reason| format!("column {index}: {reason}")),
+                Target::Values(target) => Some(format!(
+                    "the row pushed more than its {} columns",
+                    target.columns()
+                )),
+            };
         }
         self.next += 1;
         self
@@ -143,11 +203,14 @@ impl<'a> RowAppender<'a> {
         if let Some(mismatch) = self.mismatch {
             return Err(mismatch);
         }
-        if self.next != self.columns.len() {
+        let columns = match &self.target {
+            Target::Builders(columns) => columns.len(),
+            Target::Values(target) => target.columns(),
+        };
+        if self.next != columns {
             return Err(format!(
-                "the row pushed {} values for {} columns",
-                self.next,
-                self.columns.len()
+                "the row pushed {} values for {columns} columns",
+                self.next
             ));
         }
         Ok(())

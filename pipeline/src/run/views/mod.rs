@@ -318,7 +318,7 @@ fn view_outputs(engine: &ViewEngine, to: &OwnedDestinations) -> BTreeMap<String,
                 Ok(record_sink) => output.sinks.push(record_sink),
                 Err(why) => to
                     .status
-                    .warn(format!("sink `{}`: view `{view}` {why}", sink.id)),
+                    .warn(format!("sink `{}`: view `{view}`: {why}", sink.id)),
             }
         }
         if to.collect.iter().any(|stream| stream == view) {

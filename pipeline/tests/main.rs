@@ -10,3 +10,4 @@ mod live_sources;
 mod report_clickhouse;
 mod run_cli;
 mod scenarios;
+mod views;

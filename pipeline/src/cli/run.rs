@@ -144,6 +144,9 @@ pub fn print_report(report: &RunReport, workers: &WorkerOptions) {
             String::new()
         }
     );
+    if let Some(views) = &report.views {
+        eprintln!("  {}", views.summary());
+    }
     for (name, plant) in status.plants() {
         let span = match (plant.first_ms, plant.last_ms) {
             (Some(first), Some(last)) => format!(", {} to {}", short_utc(first), short_utc(last)),

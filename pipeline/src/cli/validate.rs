@@ -1,5 +1,7 @@
 //! `steamflow validate FILE`: checks a config and reports every error with
-//! its key path, line and column.
+//! its key path, line and column; then plans every SQL view against the
+//! columns of the streams it reads and reports each view that does not
+//! plan (bad SQL, an unknown table or column, a type error) by its name.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,16 +16,27 @@ pub struct ValidateArgs {
 }
 
 /// Runs `steamflow validate`: 0 when the file is valid, 1 when it has
-/// errors (each printed as `FILE:LINE:COLUMN: key.path: message`), 2 when
-/// it cannot be read.
+/// errors (each printed as `FILE:LINE:COLUMN: key.path: message`, or
+/// `FILE: view NAME: message` for a view), 2 when it cannot be read.
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    match Config::load(&args.file) {
-        Ok(config) => {
-            println!("{}: ok — {}", args.file.display(), summary(&config));
-            Ok(ExitCode::SUCCESS)
+    let config = match Config::load(&args.file) {
+        Ok(config) => config,
+        Err(error) => return Ok(print_load_error(&args.file, &error)),
+    };
+    if let Err(problems) = crate::run::views::check(&config) {
+        for problem in &problems {
+            eprintln!("{}: {problem}", args.file.display());
         }
-        Err(error) => Ok(print_load_error(&args.file, &error)),
+        let n = problems.len();
+        eprintln!(
+            "{}: {n} error{}",
+            args.file.display(),
+            if n == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(1));
     }
+    println!("{}: ok — {}", args.file.display(), summary(&config));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints why a config could not be loaded, as `steamflow validate` does,
@@ -61,6 +74,7 @@ pub fn summary(config: &Config) -> String {
         count(config.windows.len(), "window"),
         count(config.alerts.len(), "alert rule"),
         count(config.sinks.len(), "sink"),
+        count(config.views.len(), "view"),
     ]
     .join(", ")
 }

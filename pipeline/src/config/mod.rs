@@ -32,6 +32,9 @@
 //!
 //! [api]                         # /metrics, /health, /ready of a run (api.rs)
 //! listen = "127.0.0.1:8686"
+//!
+//! [views.top_losses]            # SQL views over the live streams (views.rs)
+//! file = "sql/views/top_losses_by_cost.sql"
 //! ```
 //!
 //! Every table is typed and refuses unknown keys; keys are snake_case with
@@ -51,6 +54,7 @@ pub mod recommendations;
 pub mod sinks;
 pub mod sources;
 pub mod validation;
+pub mod views;
 pub mod windows;
 
 use std::collections::BTreeSet;
@@ -67,6 +71,7 @@ pub use diagnostic::{ConfigErrors, KeyPath};
 pub use sinks::SinkConfig;
 pub use sources::SourceConfig;
 pub use validation::ValidationConfig;
+pub use views::ViewConfig;
 pub use windows::WindowConfig;
 
 use env::EnvLookup;
@@ -100,6 +105,7 @@ const SECTIONS: &[&str] = &[
     "analysis",
     "sinks",
     "api",
+    "views",
 ];
 
 /// A whole, checked config.
@@ -127,6 +133,9 @@ pub struct Config {
     /// The run's HTTP endpoints; `None` without `[api]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api: Option<api::ApiConfig>,
+    /// SQL views by name; each is a stream too.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub views: IndexMap<String, ViewConfig>,
     /// The folder relative paths are resolved against (the config file's).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -212,9 +221,11 @@ impl Config {
     }
 
     /// Every stream a sink can subscribe to: the built-in outputs, each
-    /// source's raw readings, and each window's aggregates.
+    /// source's raw readings, each window's aggregates, and each view.
     pub fn streams(&self) -> Vec<String> {
-        stream_names(self.sources.keys(), self.windows.keys())
+        let mut streams = stream_names(self.sources.keys(), self.windows.keys());
+        streams.extend(self.views.keys().cloned());
+        streams
     }
 }
 
@@ -235,6 +246,7 @@ pub(crate) struct Present {
     pub(crate) sources: BTreeSet<String>,
     pub(crate) plants: BTreeSet<String>,
     pub(crate) windows: BTreeSet<String>,
+    pub(crate) views: BTreeSet<String>,
 }
 
 /// True for ids made of letters, digits, `_` and `-`.
@@ -285,6 +297,10 @@ fn read_sections(c: &mut Collector<'_>, root: &Value<'_>) -> (Config, Present) {
             "validation" => config.validation = c.deserialize(value, &path).unwrap_or_default(),
             "analysis" => config.analysis = c.deserialize(value, &path).unwrap_or_default(),
             "api" => config.api = Some(c.deserialize(value, &path).unwrap_or_default()),
+            "views" => {
+                config.views = read_entries(c, value, &path);
+                present.views = entry_ids(value);
+            }
             _ => c.at_span(
                 path,
                 format!(
@@ -462,8 +478,16 @@ impl Checker<'_> {
         }
     }
 
-    /// Every stream name, counting sources and windows that have errors of their own.
+    /// Every stream name, counting sources, windows and views that have
+    /// errors of their own.
     pub(crate) fn streams(&self) -> Vec<String> {
+        let mut streams = self.graph_streams();
+        streams.extend(self.present.views.iter().cloned());
+        streams
+    }
+
+    /// The streams of the graph and its sources (the views' aside).
+    pub(crate) fn graph_streams(&self) -> Vec<String> {
         stream_names(
             self.present.sources.iter(),
             self.present
@@ -494,6 +518,9 @@ impl Checker<'_> {
         }
         if let Some(api) = &config.api {
             self.check_api(api);
+        }
+        for (name, view) in &config.views {
+            self.check_view(name, view);
         }
     }
 }

@@ -7,7 +7,8 @@
 //! - `type = "clickhouse"`: one table per stream in a ClickHouse database
 //!   (see [`steamflow_sink_clickhouse::ClickHouseConfig`] for its keys).
 //! - `type = "alerts"`: alert routing to webhook, Slack, PagerDuty, e-mail
-//!   and MQTT channels ([`AlertsSinkConfig`]; input: `alerts`).
+//!   and MQTT channels ([`AlertsSinkConfig`]; inputs: `alerts` and views
+//!   whose rows are alerts, see [`super::views`]).
 //! - `type = "mqtt"`: each record published as JSON to an MQTT broker
 //!   ([`MqttSink`]).
 //!
@@ -288,10 +289,12 @@ impl Checker<'_> {
     fn check_alerts_sink(&mut self, path: &KeyPath, sink: &AlertsSinkConfig) {
         use steamflow_sink_alerts::Segment;
         for (i, input) in sink.inputs.iter().enumerate() {
-            if input != "alerts" {
+            if input != "alerts" && !self.present.views.contains(input) {
                 self.issue(
                     path.key("inputs").index(i),
-                    format!("an alerts sink routes the `alerts` stream, not `{input}`"),
+                    format!(
+                        "an alerts sink routes the `alerts` stream or a view of alerts, not `{input}`"
+                    ),
                 );
             }
         }

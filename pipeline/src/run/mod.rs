@@ -24,6 +24,7 @@
 //! | [`collect`] | streams kept in memory for summaries |
 //! | [`stages`] | the stages built on the standard graph (analysis) |
 //! | [`summary`] | the end-of-run summary for plant engineers |
+//! | [`views`] | SQL views over the live streams, evaluated as windows close |
 
 pub mod alerts;
 pub mod check;
@@ -39,6 +40,7 @@ pub mod sources;
 pub mod stages;
 pub mod status;
 pub mod summary;
+pub mod views;
 
 use std::collections::BTreeMap;
 use std::sync::mpsc::Sender;
@@ -62,6 +64,7 @@ use plan::Plan;
 use sinks::{RawSinks, SinkSpec};
 use sources::{DecodeErrors, Driver, NamedSource, Pulled, SourceSpec};
 use status::{SourceStatus, Status, lock};
+use views::{ViewFeeds, ViewRun, ViewSet, ViewStats};
 
 /// A live subscription made on every worker: `make(worker index)` gives
 /// the sink (only worker 0's receives updates). For benchmarks and tests
@@ -115,6 +118,8 @@ pub struct RunReport {
     pub elapsed: Duration,
     /// The plan the graph ran.
     pub plan: Plan,
+    /// What the config's views did; `None` without views.
+    pub views: Option<Arc<ViewStats>>,
 }
 
 impl RunReport {
@@ -162,10 +167,11 @@ struct Shared {
     collect: Vec<String>,
     collected: Collected,
     taps: Vec<Tap>,
+    views: Option<ViewFeeds>,
 }
 
 impl Shared {
-    /// True when a sink, collector or tap reads the stream `name`.
+    /// True when a sink, collector, tap or view reads the stream `name`.
     fn reads(&self, name: &str) -> bool {
         let candidates = [name.to_owned()];
         self.sinks
@@ -173,6 +179,7 @@ impl Shared {
             .any(|sink| !sinks::resolve(&sink.inputs, &candidates, &[]).0.is_empty())
             || self.collect.iter().any(|s| s == name)
             || self.taps.iter().any(|tap| tap.stream == name)
+            || self.views.as_ref().is_some_and(|views| views.reads(name))
     }
 }
 
@@ -191,6 +198,7 @@ pub fn execute(
 ) -> anyhow::Result<RunReport> {
     let registry = KeyRegistry::new();
     let plan = Plan::new(config, &registry)?;
+    let views = plan_views(config)?;
     let peers = options.workers.peers();
     let local = usize::from(options.workers.process) * usize::from(options.workers.workers);
     let local = local..local + usize::from(options.workers.workers);
@@ -213,6 +221,29 @@ pub fn execute(
     let console_tx = console.as_ref().map(Console::sender);
     let sinks = sinks::sinks_of(config);
     let alert_routers = alerts::routers(&sinks);
+    let collected = Collected::default();
+    let views = match views
+        .map(|planned| {
+            ViewRun::start(
+                planned,
+                &views::Destinations {
+                    sinks: &sinks,
+                    status: &status,
+                    console: console_tx.as_ref(),
+                    collect: (&options.collect, &collected),
+                },
+            )
+        })
+        .transpose()
+    {
+        Ok(views) => views,
+        Err(error) => {
+            if let Some(console) = console {
+                console.finish();
+            }
+            return Err(error.context("cannot start the views"));
+        }
+    };
     let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
     let mut owned = Vec::with_capacity(sources.len());
     let runs_live = sources.iter().enumerate().any(|(index, source)| {
@@ -314,7 +345,6 @@ pub fn execute(
             let _ = registry.intern(&plant_id, &Tag::from(binding.tag));
         }
     }
-    let collected = Collected::default();
     let shared = Arc::new(Shared {
         plan: plan.clone(),
         registry,
@@ -326,11 +356,14 @@ pub fn execute(
         collect: options.collect.clone(),
         collected: collected.clone(),
         taps,
+        views: views.as_ref().map(ViewRun::feeds),
     });
     let started = Instant::now();
     let outcome = options
         .workers
         .execute(move |worker| run_worker(worker, &shared));
+    // The views' last evaluation, before the alert routers close.
+    let views = views.map(ViewRun::finish);
     // What the group windows hold still goes out; retries get a grace period.
     for router in alert_routers {
         router.close(alerts::CLOSE_GRACE);
@@ -349,7 +382,21 @@ pub fn execute(
         collected,
         elapsed: started.elapsed(),
         plan,
+        views,
     })
+}
+
+/// Plans the config's views; a run does not start when one does not plan.
+fn plan_views(config: &Config) -> anyhow::Result<Option<views::PlannedViews>> {
+    let planned = ViewSet::of(config).and_then(|set| {
+        if set.is_empty() {
+            Ok(None)
+        } else {
+            set.plan(config).map(Some)
+        }
+    });
+    planned
+        .map_err(|problems| anyhow::anyhow!("the views do not plan:\n  {}", problems.join("\n  ")))
 }
 
 /// Serves the run's API as `[api]` says (the metrics recorder first, so
@@ -442,6 +489,9 @@ fn run_worker(worker: &mut Worker, shared: &Shared) -> Result<(), String> {
             shared.console.as_ref(),
         );
         count_dead_letters(&graph.outputs, &registry, &shared.status);
+        if let Some(views) = &shared.views {
+            views.attach(&graph.outputs, &shared.status);
+        }
         for stream in &shared.collect {
             if graph.outputs.names().any(|name| name == stream) {
                 let sink = shared.collected.sink(stream);

@@ -258,6 +258,57 @@ fn stream_sink(
     }
 }
 
+/// The writer of a view's rows in `sink` (a JSON Lines or Parquet file,
+/// the terminal, a ClickHouse table `view_<view>` created for it through
+/// a spool of its own in `<spool_dir>/views/<view>`), its rows typed as
+/// `fields`; why not for a sink that does not take views (alert sinks
+/// route them through [`super::views`]).
+pub(crate) fn view_sink(
+    sink: &SinkSpec,
+    view: &str,
+    fields: Vec<steamflow_sink_parquet::arrow_types::Field>,
+    status: &Status,
+    console: Option<&Sender<ConsoleEvent>>,
+) -> Result<Box<dyn RecordSink>, String> {
+    let output = |path: Option<PathBuf>| {
+        let output = StreamOutput::new(&sink.id, view, path);
+        status.add_output(Arc::clone(&output));
+        output
+    };
+    Ok(match &sink.kind {
+        SinkKind::Jsonl(dir) => {
+            let file = JsonlSink::new(dir, view, true);
+            let output = output(Some(file.path().to_path_buf()));
+            Box::new(JsonlStream {
+                error: file.error(),
+                file,
+                output,
+                line: String::new(),
+            })
+        }
+        SinkKind::Parquet(dir) => {
+            let output = output(Some(dir.join(format!("{view}.parquet"))));
+            Box::new(ParquetStream::new(dir, view, Some(fields), true, output))
+        }
+        SinkKind::Console(json) => Box::new(ConsoleStream::new(view, console.cloned(), *json)),
+        SinkKind::ClickHouse(settings) => {
+            let mut settings = settings.as_ref().clone();
+            settings.spool_dir = settings.spool_dir.join("views").join(view);
+            let started = ClickHouseSink::start(settings).map_err(|e| e.to_string())?;
+            let writer = started
+                .stream_with_fields(view, &fields)
+                .map_err(|e| e.to_string())?;
+            Box::new(ClickHouseStream::new(
+                Arc::new(started),
+                writer,
+                output(None),
+            ))
+        }
+        SinkKind::Mqtt(_) => return Err("is not published over MQTT by this build".into()),
+        SinkKind::Alerts(_) => return Err("is routed by the views, not as a stream".into()),
+    })
+}
+
 /// A stream's ClickHouse writer; one that discards everything where the
 /// sink is not open (workers other than 0, or the sink failed to start).
 fn clickhouse_sink(

@@ -12,10 +12,13 @@
 //!   record batches (snappy), and makes the file appear under its name only
 //!   when [`ParquetWriter::close`] has written the footer — a reader never
 //!   sees a half-written file.
+//! - [`BatchBuilder`]: the same rows into an in-memory record batch (SQL
+//!   views over the live streams).
 //! - [`write_readings`] / [`ParquetWriter::create_without_diff`]: historian
 //!   files of raw readings (`time, plant, tag, value, quality, unit`, no
 //!   `diff`) that the file source replays.
 
+mod batch;
 mod column;
 mod error;
 mod readings;
@@ -23,6 +26,7 @@ mod row;
 mod stream;
 mod writer;
 
+pub use batch::{BatchBuilder, BatchError};
 pub use error::SinkError;
 pub use readings::{reading_fields, write_readings};
 pub use row::{ParquetRow, RowAppender, RowTarget, Value};

@@ -4,6 +4,7 @@
 mod api_run;
 mod calc_batch;
 mod calc_cli;
+mod clickhouse_run;
 mod dataflow;
 mod live;
 mod live_sources;

@@ -1,5 +1,8 @@
-//! A stream's rows into its ClickHouse table: each settled update's JSON
-//! fields, encoded by the sink for the table's columns. Batches are cut at
+//! A stream's rows into its ClickHouse table, encoded by the sink for the
+//! table's columns: a record type with typed columns
+//! ([`OutputRecord::columns`](crate::dataflow::OutputRecord::columns))
+//! pushes them straight into RowBinary; any other record's JSON fields are
+//! parsed and mapped to the columns by name. Batches are cut at
 //! settled times by dataflow time (see [`StreamWriter::flush`]); the sink
 //! is closed — its spool drained, or left for the next run — when the
 //! last of its streams closes.
@@ -56,10 +59,16 @@ impl RecordSink for ClickHouseStream {
         let Some(open) = &mut self.open else {
             return;
         };
-        self.fields.clear();
-        record.write_fields(&mut self.fields);
         open.last_time = time;
-        match open.writer.write_fields(time, diff as i64, &self.fields) {
+        let written = if open.writer.is_typed() {
+            open.writer
+                .write_row(time, diff as i64, |row| record.append_columns(row))
+        } else {
+            self.fields.clear();
+            record.write_fields(&mut self.fields);
+            open.writer.write_fields(time, diff as i64, &self.fields)
+        };
+        match written {
             Ok(()) => open.output.add_rows(1),
             Err(error) => {
                 open.output.fail(error);

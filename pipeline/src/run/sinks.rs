@@ -27,6 +27,7 @@ use steamflow_operators::reading::Reading;
 use steamflow_sink_clickhouse::{ClickHouseConfig, ClickHouseSink};
 use steamflow_sink_jsonl::ReadingsWriter;
 use steamflow_sink_parquet::ParquetWriter;
+use steamflow_sink_parquet::arrow_types::Field;
 use steamflow_source_mqtt::MqttSinkConfig;
 
 use super::alerts::{AlertsKind, AlertsStream};
@@ -186,9 +187,13 @@ pub fn attach(
                 continue;
             }
             let record_sink = match &sink.kind {
-                SinkKind::ClickHouse(_) => {
-                    clickhouse_sink(sink, stream, clickhouse.as_ref(), status)
-                }
+                SinkKind::ClickHouse(_) => clickhouse_sink(
+                    sink,
+                    stream,
+                    outputs.columns(stream).ok().flatten(),
+                    clickhouse.as_ref(),
+                    status,
+                ),
                 _ => stream_sink(sink, stream, outputs, worker, status, console),
             };
             // The terminal shows updates as they are made; files hold them settled.
@@ -241,7 +246,7 @@ fn stream_sink(
             let tx = if open { console.cloned() } else { None };
             Box::new(ConsoleStream::new(stream, tx, *json))
         }
-        SinkKind::ClickHouse(_) => clickhouse_sink(sink, stream, None, status),
+        SinkKind::ClickHouse(_) => clickhouse_sink(sink, stream, None, None, status),
         SinkKind::Alerts(alerts) => {
             let output = output(None);
             if let (true, Err(error)) = (open, &alerts.router) {
@@ -309,11 +314,13 @@ pub(crate) fn view_sink(
     })
 }
 
-/// A stream's ClickHouse writer; one that discards everything where the
-/// sink is not open (workers other than 0, or the sink failed to start).
+/// A stream's ClickHouse writer, typed when the stream's records have
+/// typed `columns`; one that discards everything where the sink is not
+/// open (workers other than 0, or the sink failed to start).
 fn clickhouse_sink(
     sink: &SinkSpec,
     stream: &str,
+    columns: Option<Vec<Field>>,
     clickhouse: Option<&Arc<ClickHouseSink>>,
     status: &Status,
 ) -> Box<dyn RecordSink> {
@@ -322,7 +329,15 @@ fn clickhouse_sink(
     };
     let output = StreamOutput::new(&sink.id, stream, None);
     status.add_output(Arc::clone(&output));
-    match clickhouse.stream(stream) {
+    // A table whose columns the typed fields do not cover (one extended
+    // by hand, say) still takes the records' JSON fields.
+    let writer = match columns {
+        Some(fields) => clickhouse
+            .typed_stream(stream, &fields)
+            .or_else(|_| clickhouse.stream(stream)),
+        None => clickhouse.stream(stream),
+    };
+    match writer {
         Ok(writer) => Box::new(ClickHouseStream::new(
             Arc::clone(clickhouse),
             writer,

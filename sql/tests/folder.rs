@@ -21,7 +21,7 @@ fn time(name: &str) -> Field {
 /// A window aggregate of 10.0 at time 60 000, corrected by a late reading
 /// at time 120 000 to 12.0 (retract the old, assert the new), and a second
 /// key that is never corrected — as the Parquet sink writes them.
-fn write_aggregates(dir: &Path) {
+pub fn write_aggregates(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     let fields = vec![
         time("time"),

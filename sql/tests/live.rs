@@ -377,3 +377,65 @@ async fn a_failing_view_does_not_stop_the_others() {
     );
     assert_eq!(ratio.diffs, [1]);
 }
+
+/// The same updates through live tables and through a run's Parquet
+/// file give the same tables, so a view runs unchanged on both.
+#[tokio::test]
+async fn live_tables_read_like_a_finished_runs_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::folder::write_aggregates(&dir.path().join("parquet"));
+    let folder = new_session();
+    steamflow_sql::folder::register_folder(&folder, dir.path())
+        .await
+        .unwrap();
+
+    let utc = Some("UTC".into());
+    let millis = datafusion::arrow::datatypes::TimeUnit::Millisecond;
+    let record = Arc::new(Schema::new(vec![
+        Field::new("key", DataType::Utf8, false),
+        Field::new("window_start", DataType::Timestamp(millis, utc), false),
+        Field::new("mean", DataType::Float64, false),
+    ]));
+    let batch = |rows: &[(&str, f64)]| {
+        let keys: StringArray = rows.iter().map(|(key, _)| Some(*key)).collect();
+        let starts = TimestampMillisecondArray::from(vec![0; rows.len()]).with_timezone("UTC");
+        let means: Float64Array = rows.iter().map(|(_, mean)| Some(*mean)).collect();
+        RecordBatch::try_new(
+            Arc::clone(&record),
+            vec![Arc::new(keys), Arc::new(starts), Arc::new(means)],
+        )
+        .unwrap()
+    };
+    let tables = LiveTables::new(10);
+    tables
+        .declare("window_aggregates", Arc::clone(&record))
+        .unwrap();
+    tables
+        .apply(
+            "window_aggregates",
+            60_000,
+            &batch(&[("p1", 10.0), ("p2", 5.0)]),
+            &[1, 1],
+        )
+        .unwrap();
+    tables
+        .apply(
+            "window_aggregates",
+            120_000,
+            &batch(&[("p1", 10.0), ("p1", 12.0)]),
+            &[-1, 1],
+        )
+        .unwrap();
+    let live = new_session();
+    tables.register(&live).unwrap();
+
+    for sql in [
+        "SELECT * FROM window_aggregates ORDER BY key",
+        "SELECT * FROM window_aggregates_updates ORDER BY time, diff, key",
+        "SELECT key, sum(mean * diff) AS net FROM window_aggregates_updates GROUP BY key ORDER BY key",
+    ] {
+        let from_folder = query(&folder, sql).await.unwrap().pretty().unwrap();
+        let from_live = query(&live, sql).await.unwrap().pretty().unwrap();
+        assert_eq!(from_live, from_folder, "{sql}");
+    }
+}

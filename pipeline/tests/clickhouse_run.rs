@@ -5,15 +5,11 @@
 //! run's own JSON Lines output — none lost, none duplicated — and the
 //! spool is empty.
 
-#[path = "../../sinks/clickhouse/tests/server.rs"]
-#[allow(dead_code)]
-mod server;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use server::ClickHouseServer;
+use crate::clickhouse_server::ClickHouseServer;
 
 /// Ten minutes of two tags, one reading a second each.
 const SECONDS: i64 = 600;

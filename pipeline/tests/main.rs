@@ -5,6 +5,11 @@ mod api_run;
 mod calc_batch;
 mod calc_cli;
 mod clickhouse_run;
+/// The ClickHouse server starter of the sink's tests, shared by the modules
+/// that write to a real server.
+#[allow(dead_code)]
+#[path = "../../sinks/clickhouse/tests/server.rs"]
+mod clickhouse_server;
 mod dataflow;
 mod live;
 mod live_sources;

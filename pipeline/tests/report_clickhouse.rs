@@ -12,11 +12,7 @@ use steamflow_reports::input::clickhouse::ClickHouseInput;
 use steamflow_reports::{Period, Report, ReportKind, RunData};
 use steamflow_sink_clickhouse::{ClickHouseConfig, ClickHouseSink};
 
-#[allow(dead_code)]
-#[path = "../../sinks/clickhouse/tests/server.rs"]
-mod server;
-
-use server::ClickHouseServer;
+use crate::clickhouse_server::ClickHouseServer;
 
 fn steamflow(args: &[&str], dir: &Path) {
     let out = Command::new(env!("CARGO_BIN_EXE_steamflow"))

@@ -272,7 +272,15 @@ pub fn execute(
         taps.extend(crate::serve::api::taps(live, &status));
     }
     if let (Some(io), Some(api)) = (&io, &options.api)
-        && let Err(error) = start_api(io, api, api_live, &status, &sinks, &alert_routers)
+        && let Err(error) = start_api(
+            io,
+            api,
+            api_live,
+            &status,
+            &sinks,
+            &alert_routers,
+            views.as_ref().map(ViewRun::sql_engine),
+        )
     {
         if let Some(console) = console {
             console.finish();
@@ -408,6 +416,7 @@ fn start_api(
     status: &Arc<Status>,
     sinks: &[SinkSpec],
     alert_routers: &[steamflow_sink_alerts::AlertRouter],
+    sql: Option<Arc<dyn steamflow_api::SqlEngine>>,
 ) -> anyhow::Result<()> {
     let metrics = crate::serve::install_metrics()?;
     let mut router = crate::serve::router(crate::serve::ApiState {
@@ -431,7 +440,7 @@ fn start_api(
         });
         let acknowledger = alerts::RouterAcknowledger::over(alert_routers.to_vec())
             .map(|a| a as Arc<dyn steamflow_api::AlertAcknowledger>);
-        let state = crate::serve::api::state(auth, live, status, jsonl_dir, acknowledger)?;
+        let state = crate::serve::api::state(auth, live, status, jsonl_dir, acknowledger, sql)?;
         router = router.merge(steamflow_api::router(state));
     }
     let listener = io

@@ -136,6 +136,7 @@ pub fn state(
     status: &Arc<Status>,
     jsonl_dir: Option<PathBuf>,
     acknowledger: Option<Arc<dyn AlertAcknowledger>>,
+    sql: Option<Arc<dyn steamflow_api::SqlEngine>>,
 ) -> anyhow::Result<ApiState> {
     let mut builder = ApiState::builder(auth, live)
         .map_err(|error| anyhow::anyhow!("api.auth: {error}"))?
@@ -145,6 +146,9 @@ pub fn state(
     }
     if let Some(acknowledger) = acknowledger {
         builder = builder.acknowledger(acknowledger);
+    }
+    if let Some(sql) = sql {
+        builder = builder.sql(sql);
     }
     Ok(builder.build())
 }

@@ -12,6 +12,7 @@
 //! (once per process, before the connectors start).
 
 pub mod api;
+pub mod sql;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};

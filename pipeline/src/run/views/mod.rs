@@ -167,6 +167,7 @@ pub struct ViewRun {
     stats: Arc<ViewStats>,
     tables: LiveTables,
     specs: Vec<ViewSpec>,
+    session: steamflow_sql::datafusion::prelude::SessionContext,
 }
 
 /// Where the views' results go.
@@ -201,6 +202,7 @@ impl ViewRun {
         };
         let closing = Arc::new(AtomicBool::new(false));
         let stats = Arc::new(ViewStats::default());
+        let session = engine.session().clone();
         let live = tables.clone();
         let status = Arc::clone(to.status);
         let thread_stats = Arc::clone(&stats);
@@ -227,6 +229,7 @@ impl ViewRun {
             stats,
             tables,
             specs: set.specs,
+            session,
         })
     }
 
@@ -243,6 +246,12 @@ impl ViewRun {
     /// The views (for the API's SQL).
     pub fn specs(&self) -> &[ViewSpec] {
         &self.specs
+    }
+
+    /// `POST /api/v1/sql` over the views' session: their live tables and
+    /// the views themselves, read-only.
+    pub fn sql_engine(&self) -> Arc<dyn steamflow_api::SqlEngine> {
+        Arc::new(crate::serve::sql::LiveSql::new(self.session.clone()))
     }
 
     /// After the workers ended: the last evaluation, then the views'

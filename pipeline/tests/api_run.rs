@@ -127,6 +127,32 @@ fn a_running_pipeline_serves_its_results_to_the_right_roles() {
     let (_, balances) = balances.expect("the API answered");
     assert_eq!(balances[0]["plant"], "north", "{balances}");
     assert!(balances[0]["mass_closure_pct"].as_f64().is_some());
+    // SQL over the live streams, with no view configured: an engineer may,
+    // a viewer may not.
+    let engineer = token("engineer");
+    let sql = json!({"sql": "SELECT plant, count(*) AS windows, min(mass_closure_pct) AS low \
+                             FROM balances GROUP BY plant"});
+    let rows = until(
+        Duration::from_secs(30),
+        || {
+            request(
+                port,
+                "POST",
+                "/api/v1/sql",
+                Some(&engineer),
+                Some(sql.clone()),
+            )
+        },
+        |code, body| code == 200 && body.as_array().is_some_and(|rows| !rows.is_empty()),
+    );
+    let (_, rows) = rows.expect("the SQL route answered");
+    assert_eq!(rows[0]["plant"], "north", "{rows}");
+    assert!(
+        rows[0]["windows"].as_i64().is_some_and(|n| n >= 1),
+        "{rows}"
+    );
+    let (code, _) = request(port, "POST", "/api/v1/sql", Some(&viewer), Some(sql)).unwrap();
+    assert_eq!(code, 403);
     // The latest window of each trap.
     let (code, traps) = request(port, "GET", "/api/v1/traps", Some(&viewer), None).unwrap();
     assert_eq!(code, 200);

@@ -198,7 +198,10 @@ pub fn execute(
 ) -> anyhow::Result<RunReport> {
     let registry = KeyRegistry::new();
     let plan = Plan::new(config, &registry)?;
-    let views = plan_views(config)?;
+    // SQL through the API runs on the views' live session, so a run that
+    // serves it has one even without views.
+    let serves_sql = options.api.as_ref().is_some_and(|api| api.auth.is_some());
+    let views = plan_views(config, serves_sql)?;
     let peers = options.workers.peers();
     let local = usize::from(options.workers.process) * usize::from(options.workers.workers);
     let local = local..local + usize::from(options.workers.workers);
@@ -395,13 +398,18 @@ pub fn execute(
 }
 
 /// Plans the config's views; a run does not start when one does not plan.
-fn plan_views(config: &Config) -> anyhow::Result<Option<views::PlannedViews>> {
+/// With `serves_sql` the live session is planned even without views, and
+/// fed every stream that is a table.
+fn plan_views(config: &Config, serves_sql: bool) -> anyhow::Result<Option<views::PlannedViews>> {
     let planned = ViewSet::of(config).and_then(|set| {
-        if set.is_empty() {
-            Ok(None)
-        } else {
-            set.plan(config).map(Some)
+        if set.is_empty() && !serves_sql {
+            return Ok(None);
         }
+        let mut planned = set.plan(config)?;
+        if serves_sql {
+            planned.feed_every_stream();
+        }
+        Ok(Some(planned))
     });
     planned
         .map_err(|problems| anyhow::anyhow!("the views do not plan:\n  {}", problems.join("\n  ")))

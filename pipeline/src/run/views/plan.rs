@@ -122,6 +122,22 @@ impl ViewSet {
     }
 }
 
+impl PlannedViews {
+    /// Feeds every stream that is a table, not only those the views read,
+    /// so that SQL through the API sees them all. The raw `readings` stay
+    /// out unless a view reads them: the current state of a stream that
+    /// never retracts grows with the run, and readings would be most of it
+    /// (their history is in the configured sinks).
+    pub fn feed_every_stream(&mut self) {
+        for stream in self.tables.streams() {
+            if stream != crate::dataflow::names::READINGS && !self.inputs.contains(&stream) {
+                self.inputs.push(stream);
+            }
+        }
+        self.inputs.sort();
+    }
+}
+
 /// Checks the views of `config` as `steamflow validate` and `steamflow
 /// run` do: `Ok` with how many views planned, or every problem.
 pub fn check(config: &Config) -> Result<usize, Vec<String>> {

@@ -123,14 +123,16 @@ impl ViewSet {
 }
 
 impl PlannedViews {
-    /// Feeds every stream that is a table, not only those the views read,
-    /// so that SQL through the API sees them all. The raw `readings` stay
-    /// out unless a view reads them: the current state of a stream that
-    /// never retracts grows with the run, and readings would be most of it
-    /// (their history is in the configured sinks).
+    /// Feeds every result stream that is a table, not only those the views
+    /// read, so that SQL through the API sees them. The per-tag streams
+    /// (`readings`, `window_aggregates`) stay out unless a view reads them:
+    /// the current state of a stream that never retracts grows with the
+    /// run, by every tag in every window for these two (their history is
+    /// in the configured sinks).
     pub fn feed_every_stream(&mut self) {
+        use crate::dataflow::names::{READINGS, WINDOW_AGGREGATES};
         for stream in self.tables.streams() {
-            if stream != crate::dataflow::names::READINGS && !self.inputs.contains(&stream) {
+            if stream != READINGS && stream != WINDOW_AGGREGATES && !self.inputs.contains(&stream) {
                 self.inputs.push(stream);
             }
         }

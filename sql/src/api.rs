@@ -6,11 +6,20 @@
 //! The pipeline implements the API's `SqlEngine` with [`query_json`] over
 //! a session holding its [live tables](crate::live) and views:
 //!
-//! ```ignore
-//! #[async_trait]
-//! impl steamflow_api::SqlEngine for LiveSql {
+//! ```
+//! use serde_json::{Map, Value};
+//! use steamflow_api::{SqlEngine, SqlError};
+//! use steamflow_sql::api::{QueryError, query_json};
+//! use steamflow_sql::datafusion::prelude::SessionContext;
+//!
+//! struct LiveSql {
+//!     ctx: SessionContext,
+//! }
+//!
+//! #[async_trait::async_trait]
+//! impl SqlEngine for LiveSql {
 //!     async fn query(&self, sql: &str, limit: usize) -> Result<Vec<Map<String, Value>>, SqlError> {
-//!         steamflow_sql::api::query_json(&self.ctx, sql, limit).await.map_err(|e| match e {
+//!         query_json(&self.ctx, sql, limit).await.map_err(|e| match e {
 //!             QueryError::Invalid(m) => SqlError::Invalid(m),
 //!             QueryError::Failed(m) => SqlError::Failed(m),
 //!         })

@@ -227,16 +227,7 @@ fn stream_sink(
         output
     };
     match &sink.kind {
-        SinkKind::Jsonl(dir) => {
-            let file = JsonlSink::new(dir, stream, open);
-            let output = output(Some(file.path().to_path_buf()));
-            Box::new(JsonlStream {
-                error: file.error(),
-                file,
-                output,
-                line: String::new(),
-            })
-        }
+        SinkKind::Jsonl(dir) => Box::new(JsonlStream::open(dir, stream, open, output)),
         SinkKind::Parquet(dir) => {
             let columns = outputs.columns(stream).ok().flatten();
             let output = output(Some(dir.join(format!("{stream}.parquet"))));
@@ -281,16 +272,7 @@ pub(crate) fn view_sink(
         output
     };
     Ok(match &sink.kind {
-        SinkKind::Jsonl(dir) => {
-            let file = JsonlSink::new(dir, view, true);
-            let output = output(Some(file.path().to_path_buf()));
-            Box::new(JsonlStream {
-                error: file.error(),
-                file,
-                output,
-                line: String::new(),
-            })
-        }
+        SinkKind::Jsonl(dir) => Box::new(JsonlStream::open(dir, view, true, output)),
         SinkKind::Parquet(dir) => {
             let output = output(Some(dir.join(format!("{view}.parquet"))));
             Box::new(ParquetStream::new(dir, view, Some(fields), true, output))
@@ -356,6 +338,26 @@ struct JsonlStream {
     error: Arc<std::sync::Mutex<Option<String>>>,
     output: Arc<StreamOutput>,
     line: String,
+}
+
+impl JsonlStream {
+    /// `<dir>/<stream>.jsonl`, opened when `open` (see [`JsonlSink::new`]);
+    /// `output` makes the status entry of that path.
+    fn open(
+        dir: &Path,
+        stream: &str,
+        open: bool,
+        output: impl FnOnce(Option<PathBuf>) -> Arc<StreamOutput>,
+    ) -> JsonlStream {
+        let file = JsonlSink::new(dir, stream, open);
+        let output = output(Some(file.path().to_path_buf()));
+        JsonlStream {
+            error: file.error(),
+            file,
+            output,
+            line: String::new(),
+        }
+    }
 }
 
 impl RecordSink for JsonlStream {
